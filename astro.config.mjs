@@ -1,0 +1,22 @@
+// @ts-check
+import cloudflare from "@astrojs/cloudflare";
+import { defineConfig } from "astro/config";
+import { serviceWorker } from "./site/integrations/service-worker.ts";
+
+// ASTRO_OUT_DIR / ASTRO_CACHE_DIR let parallel builds (tests, benchmarks) stay out of each other's way.
+const outDir = process.env.ASTRO_OUT_DIR ?? "./dist";
+
+export default defineConfig({
+  srcDir: "./site",
+  publicDir: "./public",
+  outDir,
+  cacheDir: process.env.ASTRO_CACHE_DIR ?? "./node_modules/.astro",
+  output: "static",
+  trailingSlash: "always",
+  adapter: cloudflare({ imageService: "passthrough" }),
+  server: { port: Number(process.env.PORT ?? 4321), host: "127.0.0.1" },
+  build: { inlineStylesheets: "always", format: "directory" },
+  integrations: [serviceWorker()],
+  devToolbar: { enabled: false },
+  vite: { build: { assetsInlineLimit: 0 } },
+});

@@ -1,0 +1,2 @@
+export { branches } from "./branches.ts";
+export { guarantors } from "./guarantors.ts";

@@ -1,0 +1,42 @@
+// The agency catalogue: content/ facts merged into Agency records once per isolate and day.
+import adoptions from "../../content/adoptions.json" with { type: "json" };
+import bodies from "../../content/bodies.json" with { type: "json" };
+import municipalities from "../../content/municipalities.json" with { type: "json" };
+import prefectures from "../../content/prefectures.json" with { type: "json" };
+import sources from "../../content/sources.json" with { type: "json" };
+import { type Agency, buildAgencies } from "../domain/agency.ts";
+import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../domain/content-schema.ts";
+import { todayInJapan } from "../domain/era.ts";
+import { type IndexedDoc, indexDocs, searchIndex } from "../domain/search.ts";
+
+export interface Catalogue {
+  today: string;
+  agencies: Agency[];
+  byId: Map<string, Agency>;
+  index: IndexedDoc<Agency>[];
+}
+
+// Parsed once per isolate: the JSON is validated by tests too, but the parse also gives us types.
+const facts = {
+  prefectures: Prefecture.array().parse(prefectures),
+  municipalities: Municipality.array().parse(municipalities),
+  bodies: Body.array().parse(bodies),
+  adoptions: Adoption.array().parse(adoptions),
+  sources: SourceDocument.array().parse(sources),
+};
+
+let cached: Catalogue | undefined;
+
+/** Status depends on today's date in Japan, so the catalogue is rebuilt when the day changes. */
+export function catalogue(today: string = todayInJapan()): Catalogue {
+  if (cached?.today === today) return cached;
+  const agencies = buildAgencies(facts, today);
+  // Search ties keep this order: adopted agencies before others.
+  const ranked = [...agencies].sort((a, b) => Number(b.adoption.status === "adopted") - Number(a.adoption.status === "adopted"));
+  cached = { today, agencies, byId: new Map(agencies.map((a) => [a.id, a])), index: indexDocs(ranked) };
+  return cached;
+}
+
+export function searchAgencies(q: string, limit: number): Agency[] {
+  return searchIndex(catalogue().index, q, limit);
+}

@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { branches, guarantors } from "../../db/schema/index.ts";
+
+export async function listGuarantors({ db }: { db: Db }) {
+  const [gs, bs] = await Promise.all([
+    db.select().from(guarantors).orderBy(sql`rowid`),
+    db.select().from(branches).orderBy(sql`rowid`),
+  ]);
+  return gs.map((g) => ({
+    id: g.id,
+    name: g.name,
+    shortName: g.shortName,
+    portal: g.portal,
+    url: g.url,
+    branches: bs
+      .filter((b) => b.guarantorId === g.id)
+      .map((b) => ({ id: b.id, name: b.name, tel: b.tel, fax: b.fax, postalCode: b.postalCode, address: b.address })),
+  }));
+}

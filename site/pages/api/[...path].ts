@@ -1,0 +1,6 @@
+import type { APIRoute } from "astro";
+import { env } from "cloudflare:workers";
+import { app } from "../../../edge/app";
+
+export const prerender = false;
+export const ALL: APIRoute = ({ request, locals }) => app.fetch(request, env, locals.cfContext);

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import type { Agency } from "../../edge/domain/agency.ts";
+import { call, expectProblem, json } from "./helpers.ts";
+
+describe("GET /api/v1/health", () => {
+  it("answers ok once the database answers", async () => {
+    const res = await call("/api/v1/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-request-id")).toMatch(/.+/);
+  });
+  it("is 503 when the database does not answer", async () => {
+    const res = await call("/api/v1/health", {}, { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" });
+    await expectProblem(res, 503, "database_unavailable");
+  });
+  it("is 500 bad_environment when the bindings are wrong", async () => {
+    await expectProblem(await call("/api/v1/health", {}, { DATABASE_URL: "file:local.db" }), 500, "bad_environment");
+    await expectProblem(await call("/api/v1/health", {}, {}), 500, "bad_environment");
+  });
+});
+
+describe("GET /api/v1/agencies", () => {
+  it.each(["日置市", "ひおき", "ヒオキ", "ﾋｵｷ", "hioki", "ｈｉｏｋｉ"])("finds 日置市 first for %s", async (q) => {
+    const res = await call(`/api/v1/agencies?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    const { items } = await json<{ items: Agency[] }>(res);
+    expect(items[0]?.name).toBe("日置市");
+    expect(items[0]?.adoption).toMatchObject({ status: "adopted", startsOn: "2025-06-01", basis: "bid" });
+  });
+  it("puts exact name matches first and honours limit", async () => {
+    const { items } = await json<{ items: Agency[] }>(await call(`/api/v1/agencies?q=${encodeURIComponent("大阪府")}&limit=3`));
+    expect(items[0]?.name).toBe("大阪府");
+    expect(items.length).toBeLessThanOrEqual(3);
+  });
+  it("filters by prefecture and status", async () => {
+    const { items } = await json<{ items: Agency[] }>(await call("/api/v1/agencies?prefecture=46&status=adopted&limit=200"));
+    expect(items.length).toBeGreaterThan(5);
+    for (const a of items) expect(a).toMatchObject({ prefectureCode: 46, adoption: { status: "adopted" } });
+  });
+  it("returns an empty list for hostile or unmatched text", async () => {
+    for (const q of ["<script>alert(1)</script>", "' OR 1=1 --", "zzzzzzzz"]) {
+      const res = await call(`/api/v1/agencies?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ items: [] });
+    }
+  });
+  it("rejects bad parameters with Japanese field errors", async () => {
+    const bad = await expectProblem(await call("/api/v1/agencies?limit=abc"), 422, "validation_failed");
+    expect(bad.errors?.[0]?.field).toBe("limit");
+    expect(bad.errors?.[0]?.message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+    await expectProblem(await call("/api/v1/agencies?limit=0"), 422, "validation_failed");
+    await expectProblem(await call(`/api/v1/agencies?q=${"あ".repeat(101)}`), 422, "validation_failed");
+    await expectProblem(await call("/api/v1/agencies?status=maybe"), 422, "validation_failed");
+  });
+});
+
+describe("GET /api/v1/agencies/{id}", () => {
+  it("returns one agency with its rule in full and sources", async () => {
+    const { items } = await json<{ items: Agency[] }>(await call(`/api/v1/agencies?q=${encodeURIComponent("島根県")}&limit=1`));
+    const id = items[0]?.id ?? "";
+    const res = await call(`/api/v1/agencies/${id}`);
+    expect(res.status).toBe(200);
+    const agency = await json<Agency>(res);
+    expect(agency).toMatchObject({ id, name: "島根県", kind: "prefecture", prefecture: "島根県", url: `/agencies/${id}/` });
+    expect(agency.adoption).toMatchObject({ status: "adopted", startsOn: "2023-06-01", basis: "contract" });
+    expect(agency.adoption.scope?.departments).toEqual(["総務部", "防災部", "農林水産部", "土木部"]);
+    expect(agency.sources.map((s) => s.document)).toContain("002_394b2677d4251469.txt");
+    expect(agency.sources.every((s) => /^\d{4}-\d{2}-\d{2}$/.test(s.asOf))).toBe(true);
+  });
+  it("is 404 problem+json for an unknown id", async () => {
+    await expectProblem(await call("/api/v1/agencies/no-such-agency"), 404, "not_found");
+    await expectProblem(await call(`/api/v1/agencies/${encodeURIComponent("../../etc/passwd")}`), 404, "not_found");
+  });
+});
+
+describe("GET /api/v1/eligibility", () => {
+  const hiokiId = async () => {
+    const { items } = await json<{ items: Agency[] }>(await call("/api/v1/agencies?q=hioki&limit=1"));
+    return items[0]?.id ?? "";
+  };
+  it("decides by the bid-announcement date for 日置市", async () => {
+    const agency = await hiokiId();
+    const yes = await json<{ eligible: boolean; reasons: { code: string; message: string }[] }>(
+      await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&bidAnnouncedOn=2025-06-01`),
+    );
+    expect(yes.eligible).toBe(true);
+    expect(yes.reasons.map((r) => r.code)).toContain("eligible");
+    const no = await json<{ eligible: boolean; reasons: { code: string }[] }>(
+      await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&bidAnnouncedOn=2025-05-31`),
+    );
+    expect(no).toMatchObject({ eligible: false });
+    expect(no.reasons.at(-1)?.code).toBe("before_start");
+  });
+  it("never accepts a bid bond or a bank guarantee", async () => {
+    const agency = await hiokiId();
+    const bond = await json<{ eligible: boolean }>(await call(`/api/v1/eligibility?agency=${agency}&guarantee=bid_bond&work=construction&bidAnnouncedOn=2025-07-01`));
+    expect(bond.eligible).toBe(false);
+    const bank = await json<{ eligible: boolean }>(
+      await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&issuer=bank&bidAnnouncedOn=2025-07-01`),
+    );
+    expect(bank.eligible).toBe(false);
+  });
+  it("requires the date the rule needs, naming the field", async () => {
+    const agency = await hiokiId();
+    const body = await expectProblem(await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&contractedOn=2025-07-01`), 422, "validation_failed");
+    expect(body.errors?.map((e) => e.field)).toEqual(["bidAnnouncedOn"]);
+  });
+  it("rejects unknown enums and malformed dates", async () => {
+    const body = await expectProblem(await call("/api/v1/eligibility?agency=x&guarantee=loan&work=construction&contractedOn=2025-13-01"), 422, "validation_failed");
+    expect(body.errors?.map((e) => e.field).sort()).toEqual(["contractedOn", "guarantee"]);
+    await expectProblem(await call("/api/v1/eligibility?guarantee=advance&work=construction"), 422, "validation_failed");
+  });
+  it("is 404 for an unknown agency", async () => {
+    await expectProblem(await call("/api/v1/eligibility?agency=nope&guarantee=advance&work=construction&contractedOn=2025-07-01"), 404, "not_found");
+  });
+});
+
+describe("GET /api/v1/guarantors", () => {
+  it("lists the three surety companies with their branches from the database", async () => {
+    const res = await call("/api/v1/guarantors");
+    expect(res.status).toBe(200);
+    const { items } = await json<{ items: { id: string; name: string; branches: { id: string; name: string; tel: string | null; fax: string | null }[] }[] }>(res);
+    expect(items.map((g) => g.id).sort()).toEqual(["ejcs", "hkcs", "wjcs"]);
+    const wjcs = items.find((g) => g.id === "wjcs");
+    expect(wjcs?.name).toBe("西日本建設業保証株式会社");
+    expect(wjcs?.branches).toHaveLength(25); // every branch printed in seed 002
+    expect(wjcs?.branches.find((b) => b.name === "鹿児島支店")).toMatchObject({ tel: "099-257-2722", fax: "0120-504-180" });
+    expect(wjcs?.branches[0]?.name).toBe("東京支店");
+    expect(items.find((g) => g.id === "ejcs")?.branches.find((b) => b.name === "秋田支店")).toMatchObject({ tel: "018-863-1000" });
+  });
+});
+
+describe("the rest of the contract", () => {
+  it("documents itself as OpenAPI 3.1", async () => {
+    const res = await call("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await json<{ openapi: string; paths: Record<string, unknown> }>(res);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/health", "/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/eligibility", "/api/v1/guarantors"]),
+    );
+  });
+  it("answers unknown paths with a 404 problem", async () => {
+    await expectProblem(await call("/api/v1/nothing-here"), 404, "not_found");
+  });
+});
