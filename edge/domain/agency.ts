@@ -37,9 +37,7 @@ export const AgencySchema = z
         })
         .nullable(),
       guarantors: z.array(GuarantorId),
-      usage: z
-        .object({ asOf: z.iso.date(), advanceGuarantees: z.number(), electronic: z.number(), ratePercent: z.number() })
-        .nullable(),
+      usage: z.object({ asOf: z.iso.date(), advanceGuarantees: z.number(), electronic: z.number(), ratePercent: z.number() }).nullable(),
       uncertain: z.string().nullable(),
     }),
     sources: z.array(
@@ -90,9 +88,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
   const docById = new Map(facts.sources.map((s) => [s.id, s]));
   const adoptionById = new Map(facts.adoptions.map((a) => [a.agencyId, a]));
 
-  const make = (
-    base: Pick<Agency, "id" | "name" | "kana" | "kind" | "aliases" | "location"> & { prefCode: number | null },
-  ): Agency => {
+  const make = (base: Pick<Agency, "id" | "name" | "kana" | "kind" | "aliases" | "location"> & { prefCode: number | null }): Agency => {
     const adoption = adoptionById.get(base.id);
     const pref = base.prefCode === null ? undefined : prefByCode.get(base.prefCode);
     return {
@@ -128,13 +124,31 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
   const agencies = [
     ...facts.bodies.map((b) => make({ ...b, aliases: b.aliases, location: null, prefCode: b.prefCode })),
     ...facts.prefectures.map((p) =>
-      make({ id: p.lgcode, name: p.name, kana: p.kana, kind: "prefecture", aliases: [p.en], location: { lat: p.lat, lng: p.lng }, prefCode: p.code }),
+      make({
+        id: p.lgcode,
+        name: p.name,
+        kana: p.kana,
+        kind: "prefecture",
+        aliases: [p.en],
+        location: { lat: p.lat, lng: p.lng },
+        prefCode: p.code,
+      }),
     ),
     ...facts.municipalities.map((m) =>
-      make({ id: m.code, name: m.name, kana: m.kana, kind: m.kind, aliases: [], location: { lat: m.lat, lng: m.lng }, prefCode: m.prefCode }),
+      make({
+        id: m.code,
+        name: m.name,
+        kana: m.kana,
+        kind: m.kind,
+        aliases: [],
+        location: { lat: m.lat, lng: m.lng },
+        prefCode: m.prefCode,
+      }),
     ),
   ];
-  return agencies.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.prefectureCode ?? 0) - (b.prefectureCode ?? 0) || a.id.localeCompare(b.id));
+  return agencies.sort(
+    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.prefectureCode ?? 0) - (b.prefectureCode ?? 0) || a.id.localeCompare(b.id),
+  );
 }
 
 /** The slice of an agency the eligibility rule reads. */

@@ -115,7 +115,10 @@ export const Branch = z.strictObject({
   name: z.string().min(1),
   tel: z.string().nullable(),
   fax: z.string().nullable(),
-  postalCode: z.string().regex(/^\d{3}-\d{4}$/).nullable(),
+  postalCode: z
+    .string()
+    .regex(/^\d{3}-\d{4}$/)
+    .nullable(),
   address: z.string().nullable(),
   email: z.string().nullable(),
   source: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/),

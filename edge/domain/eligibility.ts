@@ -58,12 +58,11 @@ function referenceDate(rule: AgencyRule, input: EligibilityInput): { field: Date
 }
 
 export function checkEligibility(rule: AgencyRule, input: EligibilityInput): EligibilityResult {
-  if (
-    input.originalContractedOn !== undefined &&
-    input.contractedOn !== undefined &&
-    input.originalContractedOn > input.contractedOn
-  ) {
-    return { kind: "invalid", errors: [{ field: "originalContractedOn", message: "当初契約日は変更契約の契約締結日以前の日付を入力してください" }] };
+  if (input.originalContractedOn !== undefined && input.contractedOn !== undefined && input.originalContractedOn > input.contractedOn) {
+    return {
+      kind: "invalid",
+      errors: [{ field: "originalContractedOn", message: "当初契約日は変更契約の契約締結日以前の日付を入力してください" }],
+    };
   }
   const reasons: Reason[] = [];
   const refuse = (code: string, message: string): EligibilityResult => ({
@@ -83,7 +82,10 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
   }
   if (rule.status === "unknown" || rule.status === "none" || rule.startsOn === null) {
     if (rule.status === "adopted" && rule.startsOn === null) {
-      reasons.push({ code: "start_date_unknown", message: `${rule.name}は導入済みと公表されていますが、開始日は資料に記載がありません。対象案件は発注者に確認してください。` });
+      reasons.push({
+        code: "start_date_unknown",
+        message: `${rule.name}は導入済みと公表されていますが、開始日は資料に記載がありません。対象案件は発注者に確認してください。`,
+      });
       return checkScope(rule, input, reasons);
     }
     return refuse(
@@ -97,7 +99,10 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
   const ref = referenceDate(rule, input);
   if ("missing" in ref) {
     const why = rule.basis === "bid" ? "入札公告日を基準に判定します" : "契約締結日を基準に判定します";
-    return { kind: "invalid", errors: [{ field: ref.missing, message: `${rule.name}は${why}。${fieldLabel[ref.missing]}を入力してください` }] };
+    return {
+      kind: "invalid",
+      errors: [{ field: ref.missing, message: `${rule.name}は${why}。${fieldLabel[ref.missing]}を入力してください` }],
+    };
   }
   if (rule.basis === null) {
     reasons.push({
@@ -108,7 +113,10 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
   const start = rule.startsOn;
   const startText = rule.startsOnPrecision === "month" ? formatWareki(start, { western: true, precision: "month" }) : day(start);
   if (rule.startsOnPrecision === "month") {
-    reasons.push({ code: "start_month_only", message: `資料には導入月（${startText}）のみ記載されています。境界の月は発注者に確認してください。` });
+    reasons.push({
+      code: "start_month_only",
+      message: `資料には導入月（${startText}）のみ記載されています。境界の月は発注者に確認してください。`,
+    });
   }
   if (ref.date < start) {
     if (ref.field === "originalContractedOn") {
@@ -117,9 +125,15 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
         `変更契約ですが、当初契約日（${day(ref.date)}）が導入日（${startText}）より前のため、書面の保証証書のみ有効です。`,
       );
     }
-    return refuse("before_start", `${fieldLabel[ref.field]}（${day(ref.date)}）が${rule.name}の導入日（${startText}）より前のため、対象外です。`);
+    return refuse(
+      "before_start",
+      `${fieldLabel[ref.field]}（${day(ref.date)}）が${rule.name}の導入日（${startText}）より前のため、対象外です。`,
+    );
   }
-  reasons.push({ code: "after_start", message: `${fieldLabel[ref.field]}（${day(ref.date)}）は${rule.name}の導入日（${startText}）以降です。` });
+  reasons.push({
+    code: "after_start",
+    message: `${fieldLabel[ref.field]}（${day(ref.date)}）は${rule.name}の導入日（${startText}）以降です。`,
+  });
   return checkScope(rule, input, reasons);
 }
 
@@ -133,20 +147,36 @@ function checkScope(rule: AgencyRule, input: EligibilityInput, reasons: Reason[]
   } else {
     const forWork = rule.rules.filter((r) => r.works.includes(input.work));
     if (forWork.length === 0) {
-      return { kind: "decided", eligible: false, reasons: [...reasons, { code: "work_out_of_scope", message: `${rule.name}の電子保証は${labels.work[input.work]}を対象としていません。` }] };
+      return {
+        kind: "decided",
+        eligible: false,
+        reasons: [
+          ...reasons,
+          { code: "work_out_of_scope", message: `${rule.name}の電子保証は${labels.work[input.work]}を対象としていません。` },
+        ],
+      };
     }
     if (!forWork.some((r) => r.guarantees.includes(guarantee))) {
       const allowed = [...new Set(forWork.flatMap((r) => r.guarantees))].map((g) => labels.guarantee[g]).join("・");
       return {
         kind: "decided",
         eligible: false,
-        reasons: [...reasons, { code: "guarantee_out_of_scope", message: `${rule.name}では${labels.work[input.work]}の電子保証は${allowed}に限られ、${labels.guarantee[guarantee]}は対象外です。` }],
+        reasons: [
+          ...reasons,
+          {
+            code: "guarantee_out_of_scope",
+            message: `${rule.name}では${labels.work[input.work]}の電子保証は${allowed}に限られ、${labels.guarantee[guarantee]}は対象外です。`,
+          },
+        ],
       };
     }
   }
   if (rule.departments !== null) {
     reasons.push({ code: "departments_limited", message: `対象は${rule.departments.join("・")}の発注分に限られます。` });
   }
-  reasons.push({ code: "eligible", message: `${labels.guarantee[guarantee]}の保証証書を電子証書で提出できます（書面も引き続き利用できます）。` });
+  reasons.push({
+    code: "eligible",
+    message: `${labels.guarantee[guarantee]}の保証証書を電子証書で提出できます（書面も引き続き利用できます）。`,
+  });
   return { kind: "decided", eligible: true, reasons };
 }

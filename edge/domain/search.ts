@@ -5,7 +5,7 @@ import { toHiragana, toRomaji } from "wanakana";
 
 const KATAKANA = /[\u30a1-\u30f6]/g;
 const KANJI = /[\u3400-\u9fff\uf900-\ufaff]/u;
-const READING_QUERY = /^[a-z\u0300-\u036f\u00c0-\u024f\u3041-\u3096\u30fc'-]+$/u;
+const READING_QUERY = /^[a-z\u00c0-\u024f\u3041-\u3096\u30fc'-]+$/u;
 
 /** NFKC (half-width kana and full-width latin), katakana to hiragana, no spaces or dots. */
 export function foldKana(text: string): string {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { Bindings, type AppEnv } from "../env.ts";
+import { type AppEnv, Bindings } from "../env.ts";
 import { problem } from "./problem.ts";
 
 /** A request id for logs and problem bodies; honours an upstream cf-ray. */
@@ -13,11 +13,14 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const parseEnv: MiddlewareHandler<AppEnv> = async (c, next) => {
   const parsed = Bindings.safeParse(c.env ?? {});
   if (!parsed.success) {
-    console.error("bad environment", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    console.error(
+      "bad environment",
+      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    );
     return problem(c, 500, { title: "サーバーの設定に誤りがあります", code: "bad_environment" });
   }
   c.set("config", parsed.data);
-  await next();
+  return next();
 };
 
 /** Security headers for API answers (pages get theirs from public/_headers). */

@@ -17,7 +17,12 @@ export interface Problem {
   requestId?: string;
 }
 
-export function problem(c: Context, status: ContentfulStatusCode, body: Omit<Problem, "type" | "status">, headers: Record<string, string> = {}) {
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  body: Omit<Problem, "type" | "status">,
+  headers: Record<string, string> = {},
+) {
   const payload: Problem = { type: "about:blank", status, ...body };
   const requestId = c.get("requestId") as string | undefined;
   if (requestId !== undefined) payload.requestId = requestId;

@@ -5,8 +5,8 @@ import { connect } from "../../db/client.ts";
 import { AgencySchema, ruleOf } from "../domain/agency.ts";
 import { checkEligibility } from "../domain/eligibility.ts";
 import { GuaranteeKind, Issuer, WorkType } from "../domain/vocabulary.ts";
+import { AppError, Invalid, NotFound } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
-import { Invalid, NotFound, problem } from "../http/problem.ts";
 import { catalogue, searchAgencies } from "../services/catalogue.ts";
 import { listGuarantors } from "../services/guarantors.ts";
 
@@ -41,7 +41,7 @@ publicRoutes.openapi(
       await db.run(sql`select 1`);
     } catch (error) {
       console.error("health: database unavailable", error);
-      return problem(c, 503, { title: "データベースに接続できません", code: "database_unavailable" });
+      throw new AppError(503, "database_unavailable", "データベースに接続できません");
     }
     return c.json({ status: "ok" as const }, 200);
   },
@@ -61,7 +61,10 @@ publicRoutes.openapi(
       }),
     },
     responses: {
-      200: { description: "一致した発注者（名称の完全一致が先頭）", content: { "application/json": { schema: z.object({ items: z.array(AgencySchema) }) } } },
+      200: {
+        description: "一致した発注者（名称の完全一致が先頭）",
+        content: { "application/json": { schema: z.object({ items: z.array(AgencySchema) }) } },
+      },
       422: problemResponse("検索条件の誤り"),
     },
   }),
@@ -70,7 +73,9 @@ publicRoutes.openapi(
     const filtered = (prefecture ?? status) !== undefined;
     const base = q !== undefined && q.trim() !== "" ? searchAgencies(q, filtered ? 100_000 : limit) : catalogue().agencies;
     const items = base
-      .filter((a) => (prefecture === undefined || a.prefectureCode === prefecture) && (status === undefined || a.adoption.status === status))
+      .filter(
+        (a) => (prefecture === undefined || a.prefectureCode === prefecture) && (status === undefined || a.adoption.status === status),
+      )
       .slice(0, limit);
     return c.json({ items }, 200);
   },
@@ -154,7 +159,14 @@ publicRoutes.openapi(
           "application/json": {
             schema: z.object({
               items: z.array(
-                z.object({ id: z.string(), name: z.string(), shortName: z.string(), portal: z.string(), url: z.string().nullable(), branches: z.array(BranchSchema) }),
+                z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  shortName: z.string(),
+                  portal: z.string(),
+                  url: z.string().nullable(),
+                  branches: z.array(BranchSchema),
+                }),
               ),
             }),
           },

@@ -3,10 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { branches, guarantors } from "../../db/schema/index.ts";
 
 export async function listGuarantors({ db }: { db: Db }) {
-  const [gs, bs] = await Promise.all([
-    db.select().from(guarantors).orderBy(sql`rowid`),
-    db.select().from(branches).orderBy(sql`rowid`),
-  ]);
+  const [gs, bs] = await Promise.all([db.select().from(guarantors).orderBy(sql`rowid`), db.select().from(branches).orderBy(sql`rowid`)]);
   return gs.map((g) => ({
     id: g.id,
     name: g.name,

@@ -94,7 +94,9 @@ describe("GET /api/v1/eligibility", () => {
   });
   it("never accepts a bid bond or a bank guarantee", async () => {
     const agency = await hiokiId();
-    const bond = await json<{ eligible: boolean }>(await call(`/api/v1/eligibility?agency=${agency}&guarantee=bid_bond&work=construction&bidAnnouncedOn=2025-07-01`));
+    const bond = await json<{ eligible: boolean }>(
+      await call(`/api/v1/eligibility?agency=${agency}&guarantee=bid_bond&work=construction&bidAnnouncedOn=2025-07-01`),
+    );
     expect(bond.eligible).toBe(false);
     const bank = await json<{ eligible: boolean }>(
       await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&issuer=bank&bidAnnouncedOn=2025-07-01`),
@@ -103,16 +105,28 @@ describe("GET /api/v1/eligibility", () => {
   });
   it("requires the date the rule needs, naming the field", async () => {
     const agency = await hiokiId();
-    const body = await expectProblem(await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&contractedOn=2025-07-01`), 422, "validation_failed");
+    const body = await expectProblem(
+      await call(`/api/v1/eligibility?agency=${agency}&guarantee=advance&work=construction&contractedOn=2025-07-01`),
+      422,
+      "validation_failed",
+    );
     expect(body.errors?.map((e) => e.field)).toEqual(["bidAnnouncedOn"]);
   });
   it("rejects unknown enums and malformed dates", async () => {
-    const body = await expectProblem(await call("/api/v1/eligibility?agency=x&guarantee=loan&work=construction&contractedOn=2025-13-01"), 422, "validation_failed");
+    const body = await expectProblem(
+      await call("/api/v1/eligibility?agency=x&guarantee=loan&work=construction&contractedOn=2025-13-01"),
+      422,
+      "validation_failed",
+    );
     expect(body.errors?.map((e) => e.field).sort()).toEqual(["contractedOn", "guarantee"]);
     await expectProblem(await call("/api/v1/eligibility?guarantee=advance&work=construction"), 422, "validation_failed");
   });
   it("is 404 for an unknown agency", async () => {
-    await expectProblem(await call("/api/v1/eligibility?agency=nope&guarantee=advance&work=construction&contractedOn=2025-07-01"), 404, "not_found");
+    await expectProblem(
+      await call("/api/v1/eligibility?agency=nope&guarantee=advance&work=construction&contractedOn=2025-07-01"),
+      404,
+      "not_found",
+    );
   });
 });
 
@@ -120,7 +134,9 @@ describe("GET /api/v1/guarantors", () => {
   it("lists the three surety companies with their branches from the database", async () => {
     const res = await call("/api/v1/guarantors");
     expect(res.status).toBe(200);
-    const { items } = await json<{ items: { id: string; name: string; branches: { id: string; name: string; tel: string | null; fax: string | null }[] }[] }>(res);
+    const { items } = await json<{
+      items: { id: string; name: string; branches: { id: string; name: string; tel: string | null; fax: string | null }[] }[];
+    }>(res);
     expect(items.map((g) => g.id).sort()).toEqual(["ejcs", "hkcs", "wjcs"]);
     const wjcs = items.find((g) => g.id === "wjcs");
     expect(wjcs?.name).toBe("西日本建設業保証株式会社");
