@@ -12,7 +12,7 @@ export default defineConfig({
   outDir,
   cacheDir: process.env.ASTRO_CACHE_DIR ?? "./node_modules/.astro",
   output: "static",
-  trailingSlash: "always",
+  trailingSlash: "ignore",
   adapter: cloudflare({ imageService: "passthrough" }),
   server: { port: Number(process.env.PORT ?? 4321), host: "127.0.0.1" },
   build: { inlineStylesheets: "always", format: "directory" },

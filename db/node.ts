@@ -1,8 +1,9 @@
 // Node-side database access (CLI, migrations, seed, tests): file: URLs use the embedded engine.
+
+import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client/node";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { fileURLToPath } from "node:url";
 import * as schema from "./schema/index.ts";
 import { seed } from "./seed.ts";
 

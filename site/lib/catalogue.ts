@@ -4,6 +4,7 @@ import { getCollection } from "astro:content";
 import { type Agency, buildAgencies } from "../../edge/domain/agency.ts";
 import { todayInJapan } from "../../edge/domain/era.ts";
 
+/** The collection id added by the loader, for schemas that have no id field of their own. */
 const strip = <T extends { id: string }>({ id: _id, ...rest }: T) => rest;
 
 let cache: Promise<SiteCatalogue> | undefined;
@@ -31,9 +32,9 @@ async function load(): Promise<SiteCatalogue> {
     {
       prefectures: prefectures.map((e) => strip(e.data)),
       municipalities: municipalities.map((e) => strip(e.data)),
-      bodies: bodies.map((e) => strip(e.data)),
+      bodies: bodies.map((e) => e.data),
       adoptions: adoptions.map((e) => strip(e.data)),
-      sources: sources.map((e) => strip(e.data)),
+      sources: sources.map((e) => e.data),
     },
     builtOn,
   );

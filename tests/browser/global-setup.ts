@@ -1,0 +1,21 @@
+// Browser tests run against the real thing: the built site and Worker in workerd, on a fresh
+// database, in Debian's Chromium. The build goes to its own folder so it never races `npm start`.
+import { mkdirSync, rmSync } from "node:fs";
+import type { TestProject } from "vitest/node";
+import { freePort, root, run, serve } from "../../scripts/serve.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = `${root}.local/browser-test`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await run("astro", ["build"], { ASTRO_OUT_DIR: `${dir}/dist`, ASTRO_CACHE_DIR: `${dir}/cache` });
+  const served = await serve({ outDir: `${dir}/dist`, dbFile: `${dir}/test.db`, port: await freePort(), log: "ignore" });
+  project.provide("baseUrl", served.url);
+  return () => served.stop();
+}
