@@ -4,7 +4,7 @@ import bodies from "../../content/bodies.json" with { type: "json" };
 import municipalities from "../../content/municipalities.json" with { type: "json" };
 import prefectures from "../../content/prefectures.json" with { type: "json" };
 import sources from "../../content/sources.json" with { type: "json" };
-import { type Agency, buildAgencies } from "../domain/agency.ts";
+import { type Agency, type AgencyFacts, buildAgencies } from "../domain/agency.ts";
 import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../domain/content-schema.ts";
 import { todayInJapan } from "../domain/era.ts";
 import { type IndexedDoc, indexDocs, searchIndex } from "../domain/search.ts";
@@ -16,21 +16,26 @@ export interface Catalogue {
   index: IndexedDoc<Agency>[];
 }
 
-// Parsed once per isolate: the JSON is validated by tests too, but the parse also gives us types.
-const facts = {
-  prefectures: Prefecture.array().parse(prefectures),
-  municipalities: Municipality.array().parse(municipalities),
-  bodies: Body.array().parse(bodies),
-  adoptions: Adoption.array().parse(adoptions),
-  sources: SourceDocument.array().parse(sources),
-};
+// Parsed on first use, not at module load: Worker start-up time is limited, and most requests
+// (health, guarantors) never need the catalogue.
+let facts: AgencyFacts | undefined;
+function loadFacts(): AgencyFacts {
+  facts ??= {
+    prefectures: Prefecture.array().parse(prefectures),
+    municipalities: Municipality.array().parse(municipalities),
+    bodies: Body.array().parse(bodies),
+    adoptions: Adoption.array().parse(adoptions),
+    sources: SourceDocument.array().parse(sources),
+  };
+  return facts;
+}
 
 let cached: Catalogue | undefined;
 
 /** Status depends on today's date in Japan, so the catalogue is rebuilt when the day changes. */
 export function catalogue(today: string = todayInJapan()): Catalogue {
   if (cached?.today === today) return cached;
-  const agencies = buildAgencies(facts, today);
+  const agencies = buildAgencies(loadFacts(), today);
   // Search ties keep this order: adopted agencies before others.
   const ranked = [...agencies].sort((a, b) => Number(b.adoption.status === "adopted") - Number(a.adoption.status === "adopted"));
   cached = { today, agencies, byId: new Map(agencies.map((a) => [a.id, a])), index: indexDocs(ranked) };
