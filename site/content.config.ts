@@ -1,7 +1,8 @@
 // Content collections over the fact files in content/. Each entry is parsed with its schema
 // from edge/domain, and a duplicated id throws: either way the build fails.
-import { readFile } from "node:fs/promises";
+
 import { defineCollection } from "astro:content";
+import { readFile } from "node:fs/promises";
 import { glob } from "astro/loaders";
 import { z } from "zod";
 import { Adoption, Body, Guarantor, Municipality, Prefecture, SourceDocument } from "../edge/domain/content-schema.ts";

@@ -32,7 +32,15 @@ const tableOnly: AgencyRule = {
   rules: null,
   departments: null,
 };
-const unknown: AgencyRule = { name: "某町", status: "unknown", startsOn: null, startsOnPrecision: null, basis: null, rules: null, departments: null };
+const unknown: AgencyRule = {
+  name: "某町",
+  status: "unknown",
+  startsOn: null,
+  startsOnPrecision: null,
+  basis: null,
+  rules: null,
+  departments: null,
+};
 
 const base: EligibilityInput = { guarantee: "advance", work: "construction", issuer: "surety" };
 const decided = (rule: AgencyRule, input: Partial<EligibilityInput>) => {
