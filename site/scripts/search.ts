@@ -1,0 +1,144 @@
+// 「発注者を探す」: filters all agencies as the user types, with the API's own search (search.ts).
+import { searchIndex } from "../../edge/domain/search.ts";
+import { startPhrase } from "../lib/agency-text.ts";
+import type { AgencyEntry } from "../lib/search-format.ts";
+import { type AgencyIndex, loadAgencyIndex } from "./agency-data.ts";
+
+const PAGE = 50;
+const ANNOUNCE_DELAY_MS = 700;
+
+function el<T extends HTMLElement>(id: string, type: new () => T): T {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`#${id} がありません`);
+  return node;
+}
+
+const form = el("agency-search", HTMLFormElement);
+const q = el("q", HTMLInputElement);
+const status = el("status", HTMLSelectElement);
+const pref = el("pref", HTMLSelectElement);
+const summary = el("search-summary", HTMLParagraphElement);
+const live = el("search-live", HTMLParagraphElement);
+const list = el("search-results", HTMLUListElement);
+const more = el("search-more", HTMLButtonElement);
+const staticList = el("adopted-list", HTMLElement);
+
+let data: AgencyIndex | undefined;
+let matches: AgencyEntry[] = [];
+let shown = 0;
+let announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+function item(entry: AgencyEntry): HTMLLIElement {
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = entry.url;
+  link.textContent = entry.name;
+  link.className = "result-name";
+  const badge = document.createElement("span");
+  badge.className = `badge ${entry.status}`;
+  badge.textContent = entry.statusLabel;
+  const meta = document.createElement("span");
+  meta.className = "result-meta";
+  meta.textContent = [entry.prefecture ?? "全国", entry.kindLabel, startPhrase(entry.status, entry.startsOn, entry.startsOnPrecision)]
+    .filter((s) => s !== "")
+    .join("・");
+  li.append(link, " ", badge, meta);
+  return li;
+}
+
+function showMore(focusFirst: boolean): void {
+  const next = matches.slice(shown, shown + PAGE);
+  const items = next.map(item);
+  list.append(...items);
+  shown += next.length;
+  more.hidden = shown >= matches.length;
+  more.textContent = `さらに表示（残り${matches.length - shown}件）`;
+  if (focusFirst) items[0]?.querySelector("a")?.focus();
+}
+
+function describe(query: string, count: number): string {
+  const filters = [
+    query === "" ? "" : `「${query}」`,
+    status.value === "" ? "" : (status.selectedOptions[0]?.textContent ?? ""),
+    pref.value === "" ? "" : (pref.selectedOptions[0]?.textContent ?? ""),
+  ].filter((s) => s !== "");
+  if (count === 0)
+    return `${filters.join("・")}に当てはまる発注者は見つかりませんでした。読み（ひらがな・ローマ字）や名前の一部でもお試しください。`;
+  return `${filters.join("・")}: ${count.toLocaleString("ja-JP")}件${count > shown ? `（${shown}件を表示）` : ""}`;
+}
+
+function syncUrl(query: string): void {
+  const params = new URLSearchParams();
+  if (query !== "") params.set("q", query);
+  if (status.value !== "") params.set("status", status.value);
+  if (pref.value !== "") params.set("pref", pref.value);
+  const search = params.toString();
+  history.replaceState(null, "", search === "" ? location.pathname : `?${search}`);
+}
+
+function update(announceNow = false): void {
+  if (data === undefined) return;
+  const query = q.value.trim();
+  syncUrl(query);
+  clearTimeout(announceTimer);
+  if (query === "" && status.value === "" && pref.value === "") {
+    matches = [];
+    list.replaceChildren();
+    list.hidden = true;
+    more.hidden = true;
+    summary.textContent = "";
+    live.textContent = "";
+    staticList.hidden = false;
+    return;
+  }
+  const started = performance.now();
+  const found = query === "" ? data.entries : searchIndex(data.index, query, data.index.length);
+  const wantPref = pref.value === "" ? undefined : Number(pref.value);
+  matches = found.filter(
+    (e) => (status.value === "" || e.status === status.value) && (wantPref === undefined || (e.prefCode ?? 0) === wantPref),
+  );
+  list.dataset.searchMs = (performance.now() - started).toFixed(2);
+  list.replaceChildren();
+  shown = 0;
+  showMore(false);
+  list.hidden = matches.length === 0;
+  staticList.hidden = true;
+  const text = describe(query, matches.length);
+  summary.textContent = text;
+  // Announce once typing pauses, so a screen reader is not read every keystroke's count.
+  announceTimer = setTimeout(() => (live.textContent = text), announceNow ? 0 : ANNOUNCE_DELAY_MS);
+}
+
+function readParams(): void {
+  const params = new URLSearchParams(location.search);
+  q.value = params.get("q") ?? "";
+  const wantStatus = params.get("status") ?? "";
+  if ([...status.options].some((o) => o.value === wantStatus)) status.value = wantStatus;
+  const wantPref = params.get("pref") ?? "";
+  if ([...pref.options].some((o) => o.value === wantPref)) pref.value = wantPref;
+}
+
+form.hidden = false;
+el("search-nojs", HTMLElement).hidden = true;
+readParams();
+q.addEventListener("input", () => update());
+status.addEventListener("change", () => update(true));
+pref.addEventListener("change", () => update(true));
+more.addEventListener("click", () => showMore(true));
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  update(true);
+});
+
+summary.textContent = "発注者の一覧を読み込んでいます…";
+loadAgencyIndex()
+  .then((loaded) => {
+    data = loaded;
+    form.dataset.indexMs = loaded.indexMs.toFixed(1);
+    summary.textContent = "";
+    update(true);
+  })
+  .catch(() => {
+    summary.textContent =
+      "発注者の一覧を読み込めませんでした。通信状態を確認してページを再読み込みするか、下の都道府県別の一覧から探してください。";
+  });
