@@ -1,8 +1,8 @@
 // The eligibility rule: may this guarantee for this job be delivered electronically?
 // One pure function serves the API (GET /api/v1/eligibility) and the browser checker.
 import { formatWareki } from "./era.ts";
-import type { AdoptionStatus, Basis, ElectronicGuaranteeKind, GuaranteeKind, Issuer, WorkType } from "./vocabulary.ts";
-import { labels } from "./vocabulary.ts";
+import type { AdoptionStatus, Basis, ElectronicGuaranteeKind, GuaranteeKind, Issuer, WorkType } from "./terms.ts";
+import { labels } from "./terms.ts";
 
 export interface AgencyRule {
   name: string;
@@ -98,11 +98,11 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
 
   const ref = referenceDate(rule, input);
   if ("missing" in ref) {
-    const why = rule.basis === "bid" ? "入札公告日を基準に判定します" : "契約締結日を基準に判定します";
-    return {
-      kind: "invalid",
-      errors: [{ field: ref.missing, message: `${rule.name}は${why}。${fieldLabel[ref.missing]}を入力してください` }],
-    };
+    const message =
+      rule.basis === null
+        ? `${rule.name}の判定には契約締結日または入札公告日が必要です。どちらかを入力してください`
+        : `${rule.name}は${fieldLabel[ref.missing]}を基準に判定します。${fieldLabel[ref.missing]}を入力してください`;
+    return { kind: "invalid", errors: [{ field: ref.missing, message }] };
   }
   if (rule.basis === null) {
     reasons.push({

@@ -92,3 +92,8 @@ export function searchIndex<T extends SearchDoc>(index: readonly IndexedDoc<T>[]
   }
   return buckets.flat().slice(0, limit);
 }
+
+/** The order ties keep in search: adopted agencies first, otherwise the catalogue's order. */
+export function searchOrder<T extends { adoption: { status: string } }>(agencies: readonly T[]): T[] {
+  return [...agencies].sort((a, b) => Number(b.adoption.status === "adopted") - Number(a.adoption.status === "adopted"));
+}

@@ -7,7 +7,7 @@ import sources from "../../content/sources.json" with { type: "json" };
 import { type Agency, type AgencyFacts, buildAgencies } from "../domain/agency.ts";
 import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../domain/content-schema.ts";
 import { todayInJapan } from "../domain/era.ts";
-import { type IndexedDoc, indexDocs, searchIndex } from "../domain/search.ts";
+import { type IndexedDoc, indexDocs, searchIndex, searchOrder } from "../domain/search.ts";
 
 export interface Catalogue {
   today: string;
@@ -37,7 +37,7 @@ export function catalogue(today: string = todayInJapan()): Catalogue {
   if (cached?.today === today) return cached;
   const agencies = buildAgencies(loadFacts(), today);
   // Search ties keep this order: adopted agencies before others.
-  const ranked = [...agencies].sort((a, b) => Number(b.adoption.status === "adopted") - Number(a.adoption.status === "adopted"));
+  const ranked = searchOrder(agencies);
   cached = { today, agencies, byId: new Map(agencies.map((a) => [a.id, a])), index: indexDocs(ranked) };
   return cached;
 }

@@ -1,12 +1,11 @@
 // Build-time side of search-format.ts: the catalogue's agencies as compact columns and rule slices.
 import { type Agency, ruleOf } from "../../edge/domain/agency.ts";
-import { adoptionStatuses, agencyKinds, labels } from "../../edge/domain/vocabulary.ts";
+import { searchOrder } from "../../edge/domain/search.ts";
+import { adoptionStatuses, agencyKinds, labels } from "../../edge/domain/terms.ts";
 import { type RulesData, SEPARATOR, type SearchData } from "./search-format.ts";
 
-/** The API's search order (edge/services/catalogue.ts): adopted agencies first, otherwise catalogue order. */
-export function inSearchOrder(agencies: readonly Agency[]): Agency[] {
-  return [...agencies].sort((a, b) => Number(b.adoption.status === "adopted") - Number(a.adoption.status === "adopted"));
-}
+/** The API's search order, so the page and GET /api/v1/agencies?q= rank alike. */
+export const inSearchOrder = (agencies: readonly Agency[]): Agency[] => searchOrder(agencies);
 
 function startsCell(agency: Agency): string {
   const { startsOn, startsOnPrecision } = agency.adoption;

@@ -3,7 +3,7 @@
 // Only types are imported here: the browser bundle must not pull zod in through vocabulary.ts.
 import type { AgencyRule } from "../../edge/domain/eligibility.ts";
 import type { SearchDoc } from "../../edge/domain/search.ts";
-import type { AdoptionStatus, AgencyKind } from "../../edge/domain/vocabulary.ts";
+import type { AdoptionStatus, AgencyKind } from "../../edge/domain/terms.ts";
 
 export const SEARCH_DATA_URL = "/search-index.json";
 export const RULES_DATA_URL = "/agency-rules.json";

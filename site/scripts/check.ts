@@ -3,7 +3,7 @@
 import type { AgencyRule, DateField, EligibilityInput, EligibilityResult } from "../../edge/domain/eligibility.ts";
 import { checkEligibility } from "../../edge/domain/eligibility.ts";
 import { searchIndex } from "../../edge/domain/search.ts";
-import type { GuaranteeKind, Issuer, WorkType } from "../../edge/domain/vocabulary.ts";
+import type { GuaranteeKind, Issuer, WorkType } from "../../edge/domain/terms.ts";
 import { startPhrase } from "../lib/agency-text.ts";
 import { type AgencyEntry, decodeRulesData, RULES_DATA_URL, type RulesData, ruleFor } from "../lib/search-format.ts";
 import { type AgencyIndex, fetchJson, loadAgencyIndex } from "./agency-data.ts";

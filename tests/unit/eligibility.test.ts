@@ -118,6 +118,13 @@ describe("month-only table entries (seeds 001, 003)", () => {
     expect(r.codes).toEqual(expect.arrayContaining(["basis_unknown", "start_month_only", "scope_not_stated", "eligible"]));
     expect(decided(tableOnly, { contractedOn: "2023-05-31" }).eligible).toBe(false);
   });
+  it("asks for either date when the source gives no basis", () => {
+    const result = checkEligibility(tableOnly, base);
+    expect(result).toMatchObject({
+      kind: "invalid",
+      errors: [{ field: "contractedOn", message: expect.stringContaining("または入札公告日") }],
+    });
+  });
   it("falls back to the announcement date when no contract date is given", () => {
     expect(decided(tableOnly, { bidAnnouncedOn: "2023-07-01" }).eligible).toBe(true);
   });
