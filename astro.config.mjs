@@ -1,6 +1,7 @@
 // @ts-check
 import cloudflare from "@astrojs/cloudflare";
 import { defineConfig } from "astro/config";
+import { strictScripts } from "./site/integrations/csp.ts";
 import { serviceWorker } from "./site/integrations/service-worker.ts";
 
 // ASTRO_OUT_DIR / ASTRO_CACHE_DIR let parallel builds (tests, benchmarks) stay out of each other's way.
@@ -16,7 +17,7 @@ export default defineConfig({
   adapter: cloudflare({ imageService: "passthrough" }),
   server: { port: Number(process.env.PORT ?? 4321), host: "127.0.0.1" },
   build: { inlineStylesheets: "always", format: "directory" },
-  integrations: [serviceWorker()],
+  integrations: [serviceWorker(), strictScripts()],
   devToolbar: { enabled: false },
   vite: { build: { assetsInlineLimit: 0 } },
 });
