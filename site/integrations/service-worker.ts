@@ -1,9 +1,15 @@
-// Writes sw.js after the build: every prerendered page and asset, core ones first.
+// Writes sw.js after the build: every prerendered page and asset, core ones first. Unknown
+// agencies' pages are the exception: the service worker builds them from templates and a table
+// (site/sw/substitute.js), so this step folds the template pages into that table, checks every
+// page it stands for against the built file, and leaves those pages out of the background fill.
 import { createHash } from "node:crypto";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import type { AstroIntegration } from "astro";
+import { OFFLINE_TABLE_PATH, type OfflineTable, offlinePage, TEMPLATE_PAGE_PREFIX } from "../sw/substitute.js";
 
 /** Pages a contractor needs first; agency pages follow in the background. */
 const CORE_PREFIXES = ["/", "/agencies/", "/check/", "/map/", "/faq/", "/guide/", "/sources/", "/offline/", "/prefectures/"];
@@ -25,9 +31,76 @@ export function toUrlPath(root: string, file: string): string {
 }
 
 export function isCore(path: string): boolean {
-  if (path.startsWith("/_astro/") || !path.endsWith("/")) return true; // assets, data, icons, manifest
+  if (path.startsWith("/_astro/") || !path.endsWith("/")) return true; // assets, data (the offline table too), icons, manifest
   if (/^\/agencies\/[^/]+\/$/.test(path)) return false;
   return CORE_PREFIXES.some((p) => path === p || (p !== "/" && path.startsWith(p)));
+}
+
+/** Where two pages first differ, for a build error a person can act on. */
+function firstDifference(built: string, synthesized: string): string {
+  let i = 0;
+  while (i < built.length && built[i] === synthesized[i]) i++;
+  const around = (s: string) => JSON.stringify(s.slice(Math.max(0, i - 60), i + 60));
+  return `at character ${i}:\n  built:       ${around(built)}\n  synthesized: ${around(synthesized)}`;
+}
+
+export interface OfflinePages {
+  /** Page paths the service worker builds instead of fetching. */
+  paths: Set<string>;
+  variants: string[];
+  tableGzip: number;
+}
+
+/**
+ * Moves the template pages (/agencies/_offline-template-{variant}/) into the offline table and
+ * out of the output, so they exist only as service-worker input, never as pages anyone can open.
+ * Then builds every row's page exactly as the service worker will and compares it with the built
+ * file: a mismatch fails the build, since the offline guide must never show a page that differs
+ * from the online one.
+ */
+export async function prepareOfflinePages(root: string): Promise<OfflinePages> {
+  const agenciesDir = join(root, "agencies");
+  const templates = new Map<string, string>();
+  if (existsSync(agenciesDir)) {
+    for (const name of await readdir(agenciesDir)) {
+      if (!name.startsWith(TEMPLATE_PAGE_PREFIX)) continue;
+      templates.set(name.slice(TEMPLATE_PAGE_PREFIX.length), await readFile(join(agenciesDir, name, "index.html"), "utf8"));
+      await rm(join(agenciesDir, name), { recursive: true });
+    }
+  }
+  const tableFile = join(root, OFFLINE_TABLE_PATH);
+  if (!existsSync(tableFile)) return { paths: new Set(), variants: [], tableGzip: 0 };
+  const table: OfflineTable = JSON.parse(await readFile(tableFile, "utf8"));
+  for (const variant of table.variants) {
+    const template = templates.get(variant);
+    if (template === undefined) throw new Error(`offline pages: no template page for variant "${variant}"`);
+    table.templates[variant] = template;
+  }
+  const paths = new Set<string>();
+  for (const id of table.agencies.id) {
+    const path = `/agencies/${id}/`;
+    const built = await readFile(join(root, path, "index.html"), "utf8");
+    const synthesized = offlinePage(table, id);
+    if (synthesized !== built) {
+      throw new Error(
+        synthesized === null
+          ? `offline pages: ${path} has no template`
+          : `offline pages: ${path} built from its template differs from the built page ${firstDifference(built, synthesized)}`,
+      );
+    }
+    paths.add(path);
+  }
+  const json = JSON.stringify(table);
+  await writeFile(tableFile, json);
+  return { paths, variants: table.variants, tableGzip: gzipSync(json, { level: 9 }).length };
+}
+
+/** substitute.js as a classic script: the worker is registered without `type: "module"`. */
+async function inlineSubstitute(): Promise<string> {
+  const source = await readFile(new URL("../sw/substitute.js", import.meta.url), "utf8");
+  if (/^\s*(import|export\s+(default|\{|\*))/m.test(source))
+    throw new Error("site/sw/substitute.js must have no imports and only `export` declarations");
+  return source.replace(/^export /gm, "");
 }
 
 export function serviceWorker(): AstroIntegration {
@@ -36,21 +109,29 @@ export function serviceWorker(): AstroIntegration {
     hooks: {
       "astro:build:done": async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
+        const offline = await prepareOfflinePages(root);
         const paths = (await walk(root))
           .map((f) => toUrlPath(root, f))
           .filter((p) => !SKIP.has(p) && !p.endsWith(".map"))
           .sort();
         const core = paths.filter(isCore);
-        const rest = paths.filter((p) => !isCore(p));
+        const rest = paths.filter((p) => !isCore(p) && !offline.paths.has(p));
         const hash = createHash("sha256");
         for (const p of paths) hash.update(p).update(await readFile(join(root, p.endsWith("/") ? `${p}index.html` : p)));
         const template = await readFile(new URL("../sw/sw-template.js", import.meta.url), "utf8");
+        const substitute = await inlineSubstitute();
+        // Replacer functions: a string replacement would read "$&" and the like in the inlined code.
         const sw = template
-          .replace("__VERSION__", hash.digest("hex").slice(0, 12))
-          .replace("__CORE__", JSON.stringify(core))
-          .replace("__REST__", JSON.stringify(rest));
+          .replace("__VERSION__", () => hash.digest("hex").slice(0, 12))
+          .replace("__CORE__", () => JSON.stringify(core))
+          .replace("__REST__", () => JSON.stringify(rest))
+          .replace("/* __SUBSTITUTE__ */", () => substitute);
         await writeFile(join(root, "sw.js"), sw);
         logger.info(`sw.js: ${core.length} core + ${rest.length} background files`);
+        logger.info(
+          `offline pages: ${offline.paths.size} unknown agencies built from templates (${offline.variants.join(", ")}), ` +
+            `table ${(offline.tableGzip / 1024).toFixed(1)} KB gzip`,
+        );
       },
     },
   };

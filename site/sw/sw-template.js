@@ -1,12 +1,37 @@
-// The guide's service worker (generated: the build fills in VERSION, CORE and REST).
-// install: cache the core pages and assets; activate: fill in every other page in the
-// background, telling the pages how far it got. Pages are served stale-while-revalidate, so a
-// weak signal never blocks reading; /api/ always goes to the network.
+// The guide's service worker (generated: the build fills in VERSION, CORE and REST, and inlines
+// site/sw/substitute.js where marked). install: cache the core pages and assets, including the
+// offline table; activate: fill in every other page in the background, telling the pages how far
+// it got. Pages are served stale-while-revalidate, so a weak signal never blocks reading; /api/
+// always goes to the network. The pages of agencies the sources say nothing about are not
+// downloaded at all: offline, they are built from a template and the table (same bytes as online).
 const VERSION = "__VERSION__";
 const CORE = __CORE__;
 const REST = __REST__;
 const CACHE = `guide-${VERSION}`;
 const BATCH = 8;
+/** How long an uncached unknown agency's page waits for the network before it is built from its template. */
+const NETWORK_WAIT_MS = 3000;
+const AGENCY_PAGE = /^\/agencies\/([^/]+)\/$/;
+
+/* __SUBSTITUTE__ */
+
+// The parsed offline table, once per worker start; a failed read is retried next time.
+let offlineTable = null;
+function loadOfflineTable() {
+  if (offlineTable === null) {
+    const loading = caches
+      .open(CACHE)
+      .then((cache) => cache.match(OFFLINE_TABLE_PATH))
+      .then((res) => (res ? res.json() : null))
+      .catch(() => null)
+      .then((table) => {
+        if (table === null) offlineTable = null;
+        return table;
+      });
+    offlineTable = loading;
+  }
+  return offlineTable;
+}
 
 async function broadcast(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
@@ -32,7 +57,12 @@ async function fill() {
     done = Math.min(total, done + BATCH);
     await broadcast({ type: "progress", done, total });
   }
-  await broadcast({ type: "precached", count: (await cache.keys()).length });
+  // What the guide can show offline: the stored files plus the agency pages it can build.
+  const stored = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  const table = await loadOfflineTable();
+  const buildable = table === null ? 0 : table.agencies.id.filter((id) => !stored.has(`/agencies/${id}/`)).length;
+  const agencies = [...stored].filter((p) => AGENCY_PAGE.test(p)).length + buildable;
+  await broadcast({ type: "precached", count: stored.size + buildable, agencies });
 }
 
 // One fill at a time, however many pages ask for it.
@@ -74,6 +104,41 @@ function normalise(url) {
   return path;
 }
 
+/** Security headers every page is served with (public/_headers), copied from a stored page so a built page runs under the same policy. */
+const PAGE_HEADERS = ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "permissions-policy"];
+async function pageHeaders() {
+  const headers = new Headers({ "content-type": "text/html; charset=utf-8", "x-offline-page": "template" });
+  const stored = await (await caches.open(CACHE)).match("/agencies/");
+  if (stored) for (const name of PAGE_HEADERS) if (stored.headers.has(name)) headers.set(name, stored.headers.get(name));
+  return headers;
+}
+
+/**
+ * An unknown agency's page that is not in the cache: the network's answer if it comes within
+ * NETWORK_WAIT_MS (cached by `network`), else the page built from its template. A late answer is
+ * still cached. Undefined when the table does not cover `id`, so the caller carries on as for any page.
+ */
+async function agencyPage(event, id, network) {
+  const table = await loadOfflineTable();
+  if (table === null || !table.agencies.id.includes(id)) return undefined;
+  let timer;
+  const slow = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("slow"), NETWORK_WAIT_MS);
+  });
+  const raced = await Promise.race([network, slow]);
+  clearTimeout(timer);
+  if (raced === "slow") event.waitUntil(network);
+  const res = raced === "slow" ? undefined : raced;
+  if (res && res.status < 500) return res;
+  try {
+    const html = offlinePage(table, id);
+    if (html !== null) return new Response(html, { headers: await pageHeaders() });
+  } catch {
+    // the template and the table disagree (the build checks they cannot): fall back as for any page
+  }
+  return res;
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
@@ -91,6 +156,11 @@ self.addEventListener("fetch", (event) => {
       if (hit) {
         if (!url.pathname.startsWith("/_astro/")) event.waitUntil(network);
         return hit;
+      }
+      const agency = AGENCY_PAGE.exec(key);
+      if (agency) {
+        const page = await agencyPage(event, agency[1], network);
+        if (page) return page;
       }
       const res = await network;
       if (res) return res;

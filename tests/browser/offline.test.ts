@@ -8,6 +8,8 @@ const base = inject("baseUrl");
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** The status line once the background fill is done. */
+let ready = "";
 
 beforeAll(async () => {
   browser = await launch();
@@ -19,6 +21,7 @@ beforeAll(async () => {
   await page.waitForFunction(() => document.getElementById("offline-status")?.textContent?.includes("保存済み") === true, null, {
     timeout: 180_000,
   });
+  ready = (await page.locator("#offline-status").textContent()) ?? "";
   await context.setOffline(true);
 }, 240_000);
 afterAll(async () => {
@@ -40,6 +43,20 @@ describe("offline, after one visit", () => {
     expect(res?.ok()).toBe(true);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain(heading);
   });
+  // Agencies the sources say nothing about are not downloaded: the worker builds their pages from a template.
+  it.each([
+    ["/agencies/011002/", "札幌市"],
+    ["/agencies/473821/", "与那国町"],
+  ])("opens %s, never downloaded, built from its template", async (path, name) => {
+    const res = await page.goto(`${base}${path}`);
+    expect(res?.ok()).toBe(true);
+    expect(res?.headers()["x-offline-page"]).toBe("template");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(name);
+    expect(await page.locator(".agency-meta .badge").textContent()).toBe("情報なし");
+    expect(await page.title()).toBe(`${name}の電子保証 | 電子保証ガイド`);
+    // Its inline script runs (under the same script policy as online) and says it is offline.
+    await expect.poll(() => page.locator("#offline-status").getAttribute("data-state")).toBe("offline");
+  });
   it("still searches by kana", async () => {
     await page.goto(`${base}/agencies/`);
     await page.getByRole("searchbox").fill("ﾋｵｷ");
@@ -52,6 +69,10 @@ describe("offline, after one visit", () => {
     await page.getByLabel("契約締結日", { exact: false }).first().fill("2023-06-01");
     await page.getByRole("button", { name: /判定/ }).click();
     await expect.poll(() => page.locator("[data-result]").textContent()).toContain("対象です");
+  });
+  it("counts the agency pages it builds from templates as saved", () => {
+    const agencies = Number(/発注者のページ([\d,]+)件を含む/.exec(ready)?.[1]?.replaceAll(",", "") ?? 0);
+    expect(agencies).toBeGreaterThan(1800);
   });
   it("says that it is offline", async () => {
     await page.goto(`${base}/faq/`);
