@@ -1,22 +1,13 @@
 // A strict script policy without 'unsafe-inline': after the build, hash every distinct inline
 // script in the prerendered pages and write the hashes into the Content-Security-Policy of _headers.
 import { createHash } from "node:crypto";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
+import { walkFiles } from "./files.ts";
 
 const PLACEHOLDER = "script-src 'self' 'unsafe-inline'";
-
-async function htmlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await htmlFiles(full)));
-    else if (entry.name.endsWith(".html")) out.push(full);
-  }
-  return out;
-}
 
 /** The CSP source expressions for the inline scripts of one HTML document. */
 export function inlineScriptHashes(html: string): string[] {
@@ -36,7 +27,8 @@ export function strictScripts(): AstroIntegration {
       "astro:build:done": async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
         const hashes = new Set<string>();
-        for (const file of await htmlFiles(root)) for (const h of inlineScriptHashes(await readFile(file, "utf8"))) hashes.add(h);
+        for (const file of (await walkFiles(root)).filter((f) => f.endsWith(".html")))
+          for (const h of inlineScriptHashes(await readFile(file, "utf8"))) hashes.add(h);
         const headersPath = join(root, "_headers");
         const headers = await readFile(headersPath, "utf8");
         if (!headers.includes(PLACEHOLDER)) throw new Error(`_headers: expected "${PLACEHOLDER}" to replace`);

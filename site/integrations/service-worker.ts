@@ -10,20 +10,11 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { AstroIntegration } from "astro";
 import { OFFLINE_TABLE_PATH, type OfflineTable, offlinePage, TEMPLATE_PAGE_PREFIX } from "../sw/substitute.js";
+import { walkFiles } from "./files.ts";
 
 /** Pages a contractor needs first; agency pages follow in the background. */
 const CORE_PREFIXES = ["/", "/agencies/", "/check/", "/map/", "/faq/", "/guide/", "/sources/", "/offline/", "/prefectures/"];
 const SKIP = new Set(["/sw.js", "/_headers", "/_redirects", "/_routes.json", "/.assetsignore"]);
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else out.push(full);
-  }
-  return out;
-}
 
 export function toUrlPath(root: string, file: string): string {
   const rel = `/${relative(root, file).split(sep).join("/")}`;
@@ -110,7 +101,7 @@ export function serviceWorker(): AstroIntegration {
       "astro:build:done": async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
         const offline = await prepareOfflinePages(root);
-        const paths = (await walk(root))
+        const paths = (await walkFiles(root))
           .map((f) => toUrlPath(root, f))
           .filter((p) => !SKIP.has(p) && !p.endsWith(".map"))
           .sort();
