@@ -37,7 +37,8 @@ describe("accessibility (axe, WCAG 2.2 AA)", () => {
   ])("%s has no violations", async (path) => {
     // axe is injected as an inline script, which the site's strict CSP rightly refuses.
     const page = await browser.newPage({ locale: "ja-JP", bypassCSP: true });
-    await page.goto(`${base}${path}`);
+    const res = await page.goto(`${base}${path}`);
+    expect(res?.status(), `${path} must exist`).toBe(200);
     await page.addScriptTag({ content: axeSource });
     const violations = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
