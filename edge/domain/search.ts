@@ -39,6 +39,8 @@ export interface SearchDoc {
   /** Hiragana reading. */
   kana: string;
   aliases?: readonly string[];
+  /** readingKey(kana), when computed ahead (at build time), so indexing costs no romaji work. */
+  key?: string;
 }
 
 export interface IndexedDoc<T extends SearchDoc> {
@@ -54,7 +56,7 @@ const SUFFIX = /(市|町|村|区|県|府|都)$/u;
 export function indexDocs<T extends SearchDoc>(docs: readonly T[]): IndexedDoc<T>[] {
   return docs.map((doc) => {
     const names = [doc.name, ...(doc.aliases ?? [])].map((n) => foldKana(n));
-    return { doc, names, stems: names.map((n) => n.replace(SUFFIX, "")), key: readingKey(doc.kana) };
+    return { doc, names, stems: names.map((n) => n.replace(SUFFIX, "")), key: doc.key ?? readingKey(doc.kana) };
   });
 }
 

@@ -8,6 +8,13 @@ import type { Agency } from "../../edge/domain/agency.ts";
 
 type Point = [number, number];
 
+/** The package's shape (its own typings point at an uninstalled types package). */
+interface SvgMap {
+  viewBox: string;
+  locations: { id: string; name: string; path: string }[];
+}
+const outlines = japan as unknown as SvgMap;
+
 /** Absolute polygons of a path made of relative `m` (with implicit lines) and `z`, as this map uses. */
 export function parsePath(d: string): Point[][] {
   const tokens = d.match(/[mzMZ]|-?\d*\.?\d+(?:e-?\d+)?/g) ?? [];
@@ -170,7 +177,7 @@ const MUNICIPAL = new Set(["city", "special_ward", "town", "village"]);
 const INSET = new Set([47]); // Okinawa is drawn out of place, in the lower left
 
 export function buildMapModel(agencies: readonly Agency[], prefectures: readonly { code: number; name: string; en: string }[]): MapModel {
-  const shapes = new Map(japan.locations.map((l) => [l.id, l.path]));
+  const shapes = new Map(outlines.locations.map((l) => [l.id, l.path]));
   const centres = prefectures.map((p) => {
     const d = shapes.get(p.en.toLowerCase());
     if (d === undefined) throw new Error(`no outline for ${p.en}`);
@@ -278,5 +285,5 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
       snappedInside: !inside && pointInRings(rings, point),
     });
   }
-  return { viewBox: japan.viewBox, prefectures: mapPrefectures, points, fitRms: rms };
+  return { viewBox: outlines.viewBox, prefectures: mapPrefectures, points, fitRms: rms };
 }

@@ -1,6 +1,6 @@
 // Build-time side of search-format.ts: the catalogue's agencies as compact columns and rule slices.
 import { type Agency, ruleOf } from "../../edge/domain/agency.ts";
-import { searchOrder } from "../../edge/domain/search.ts";
+import { readingKey, searchOrder } from "../../edge/domain/search.ts";
 import { adoptionStatuses, agencyKinds, labels } from "../../edge/domain/terms.ts";
 import { type RulesData, SEPARATOR, type SearchData } from "./search-format.ts";
 
@@ -46,6 +46,7 @@ export function encodeSearchData(
     ids,
     names: joined(rows.map((a) => a.name)),
     kana: joined(rows.map((a) => a.kana)),
+    keys: joined(rows.map((a) => readingKey(a.kana))),
     prefs: rows.map((a) => a.prefectureCode ?? 0),
     kind: rows.map((a) => agencyKinds.indexOf(a.kind)).join(""),
     status: rows.map((a) => adoptionStatuses.indexOf(a.adoption.status)).join(""),

@@ -26,6 +26,8 @@ export interface SearchData {
   names: string;
   /** Hiragana readings joined with SEPARATOR. */
   kana: string;
+  /** Their search keys (readingKey), joined with SEPARATOR: computed at build, not on the phone. */
+  keys: string;
   /** Prefecture code per agency; 0 for none. */
   prefs: number[];
   /** One digit per agency: its index in kinds. */
@@ -73,12 +75,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /** Turns the JSON into entries; throws on a shape this code does not know (a stale cache). */
 export function decodeSearchData(json: unknown): { builtOn: string; entries: AgencyEntry[] } {
-  if (!isObject(json) || !Array.isArray(json.ids) || typeof json.names !== "string" || typeof json.builtOn !== "string") {
+  if (
+    !isObject(json) ||
+    !Array.isArray(json.ids) ||
+    typeof json.names !== "string" ||
+    typeof json.keys !== "string" ||
+    typeof json.builtOn !== "string"
+  ) {
     throw new Error("検索データの形式が不正です");
   }
   const data = json as unknown as SearchData;
   const names = data.names.split(SEPARATOR);
   const kana = data.kana.split(SEPARATOR);
+  const keys = data.keys.split(SEPARATOR);
   let code = 0;
   const entries = data.ids.map((cell, i): AgencyEntry => {
     if (typeof cell === "number") code += cell;
@@ -87,14 +96,16 @@ export function decodeSearchData(json: unknown): { builtOn: string; entries: Age
     const status = data.statuses[Number(data.status[i])];
     const name = names[i];
     const reading = kana[i];
+    const key = keys[i];
     const pref = data.prefs[i] ?? 0;
     const starts = data.starts[i] ?? "";
-    if (kind === undefined || status === undefined || name === undefined || reading === undefined)
+    if (kind === undefined || status === undefined || name === undefined || reading === undefined || key === undefined)
       throw new Error(`検索データの形式が不正です: ${id}`);
     return {
       id,
       name,
       kana: reading,
+      key,
       aliases: data.aliases[i] ?? [],
       url: `/agencies/${id}/`,
       prefCode: pref === 0 ? null : pref,
