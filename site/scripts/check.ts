@@ -4,20 +4,15 @@ import type { AgencyRule, DateField, EligibilityInput, EligibilityResult } from 
 import { checkEligibility } from "../../edge/domain/eligibility.ts";
 import { searchIndex } from "../../edge/domain/search.ts";
 import type { GuaranteeKind, Issuer, WorkType } from "../../edge/domain/terms.ts";
+import { labels } from "../../edge/domain/terms.ts";
 import { startPhrase } from "../lib/agency-text.ts";
 import { type AgencyEntry, decodeRulesData, RULES_DATA_URL, type RulesData, ruleFor } from "../lib/search-format.ts";
 import { type AgencyIndex, fetchJson, loadAgencyIndex } from "./agency-data.ts";
 import { combobox } from "./combobox.ts";
+import { el } from "./dom.ts";
 
 type Field = "agency" | "guarantee" | "work" | DateField;
 const DATE_FIELDS: readonly DateField[] = ["bidAnnouncedOn", "contractedOn", "originalContractedOn"];
-const basisLabel = { bid: "入札公告日", contract: "契約締結日" } as const;
-
-function el<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`#${id} がありません`);
-  return node;
-}
 
 const form = el("check-form", HTMLFormElement);
 const agencyInput = el("agency-input", HTMLInputElement);
@@ -86,7 +81,7 @@ function showAgency(): void {
   link.href = agency.url;
   link.textContent = `${agency.name}の導入内容と出典`;
   const facts = [agency.prefecture ?? "全国", agency.statusLabel, startPhrase(agency.status, agency.startsOn, agency.startsOnPrecision)];
-  if (rule.basis !== null) facts.push(`基準: ${basisLabel[rule.basis]}`);
+  if (rule.basis !== null) facts.push(`基準: ${labels.basis[rule.basis]}`);
   line.append(`選択中: ${agency.name}（${facts.filter((s) => s !== "").join("・")}） `, link);
   selectedBox.replaceChildren(line);
   selectedBox.hidden = false;

@@ -3,15 +3,10 @@ import { searchIndex } from "../../edge/domain/search.ts";
 import { startPhrase } from "../lib/agency-text.ts";
 import type { AgencyEntry } from "../lib/search-format.ts";
 import { type AgencyIndex, loadAgencyIndex } from "./agency-data.ts";
+import { el } from "./dom.ts";
 
 const PAGE = 50;
 const ANNOUNCE_DELAY_MS = 700;
-
-function el<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`#${id} がありません`);
-  return node;
-}
 
 const form = el("agency-search", HTMLFormElement);
 const q = el("q", HTMLInputElement);
