@@ -18,6 +18,8 @@ export default defineConfig({
   server: { port: Number(process.env.PORT ?? 4321), host: "127.0.0.1" },
   build: { inlineStylesheets: "always", format: "directory" },
   integrations: [serviceWorker(), strictScripts()],
+  // No Astro sessions (the API has its own): no SESSION KV binding for the Worker to hold.
+  session: false,
   devToolbar: { enabled: false },
   vite: { build: { assetsInlineLimit: 0 } },
 });
