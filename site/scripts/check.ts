@@ -174,6 +174,9 @@ function run(moveFocus: boolean): void {
     const outcome = checkEligibility(rule, read.input);
     if (outcome.kind === "decided") {
       showDecision(rule, outcome, read.input);
+      // On a phone the verdict is below the fold: bring it into view (the live region reads it out).
+      if (moveFocus)
+        result.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
       return;
     }
     errors = outcome.errors;
