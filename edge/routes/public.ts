@@ -1,10 +1,12 @@
 // Public, read-only calls of API.md: health, agencies, eligibility, guarantors.
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
 import { connect } from "../../db/client.ts";
 import { AgencySchema, ruleOf } from "../domain/agency.ts";
 import { checkEligibility } from "../domain/eligibility.ts";
 import { GuaranteeKind, Issuer, WorkType } from "../domain/vocabulary.ts";
+import type { AppEnv } from "../env.ts";
 import { AppError, Invalid, NotFound } from "../http/problem.ts";
 import { createRouter } from "../http/router.ts";
 import { catalogue, searchAgencies } from "../services/catalogue.ts";
@@ -24,6 +26,17 @@ const problemResponse = (description: string) => ({ description, content: { "app
 const isoDate = z.iso.date({ error: "日付は YYYY-MM-DD 形式で入力してください" });
 
 export const publicRoutes = createRouter();
+
+/** Public facts change at most daily: let browsers and agencies' systems keep an answer 5 minutes. */
+const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.status === 200) c.header("cache-control", "public, max-age=300");
+};
+for (const path of ["/agencies", "/agencies/*", "/eligibility", "/guarantors"]) publicRoutes.use(path, cacheable);
+publicRoutes.use("/health", async (c, next) => {
+  await next();
+  c.header("cache-control", "no-store");
+});
 
 publicRoutes.openapi(
   createRoute({

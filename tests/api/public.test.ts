@@ -9,6 +9,7 @@ describe("GET /api/v1/health", () => {
     expect(await res.json()).toEqual({ status: "ok" });
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-request-id")).toMatch(/.+/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
   });
   it("is 503 when the database does not answer", async () => {
     const res = await call("/api/v1/health", {}, { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" });
@@ -67,9 +68,12 @@ describe("GET /api/v1/agencies/{id}", () => {
     expect(agency.adoption.scope?.departments).toEqual(["総務部", "防災部", "農林水産部", "土木部"]);
     expect(agency.sources.map((s) => s.document)).toContain("002_394b2677d4251469.txt");
     expect(agency.sources.every((s) => /^\d{4}-\d{2}-\d{2}$/.test(s.asOf))).toBe(true);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
   });
-  it("is 404 problem+json for an unknown id", async () => {
-    await expectProblem(await call("/api/v1/agencies/no-such-agency"), 404, "not_found");
+  it("is 404 problem+json for an unknown id, and not cached", async () => {
+    const missing = await call("/api/v1/agencies/no-such-agency");
+    expect(missing.headers.get("cache-control")).toBeNull();
+    await expectProblem(missing, 404, "not_found");
     await expectProblem(await call(`/api/v1/agencies/${encodeURIComponent("../../etc/passwd")}`), 404, "not_found");
   });
 });
