@@ -55,6 +55,37 @@ export function parsePath(d: string): Point[][] {
   return rings;
 }
 
+const fmt = (n: number) => String(Math.round(n * 10) / 10);
+
+/**
+ * The rings as a compact path: absolute positions rounded to 0.1 (so a border shared by two
+ * prefectures stays identical on both sides), repeated points dropped, written as relative moves.
+ */
+export function compactPath(rings: readonly Point[][]): string {
+  const parts: string[] = [];
+  let cx = 0;
+  let cy = 0;
+  for (const ring of rings) {
+    const pts: Point[] = [];
+    for (const [x, y] of ring) {
+      const r: Point = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+      const last = pts.at(-1);
+      if (last === undefined || last[0] !== r[0] || last[1] !== r[1]) pts.push(r);
+    }
+    if (pts.length < 3) continue;
+    const [first, ...rest] = pts as [Point, ...Point[]];
+    let d = `m${fmt(first[0] - cx)} ${fmt(first[1] - cy)}`;
+    let [px, py] = first;
+    for (const [x, y] of rest) {
+      d += ` ${fmt(x - px)} ${fmt(y - py)}`;
+      [px, py] = [x, y];
+    }
+    parts.push(`${d}z`);
+    [cx, cy] = first; // after z the current point is the ring's start
+  }
+  return parts.join("");
+}
+
 /** Signed area and centroid of a closed polygon (shoelace). */
 export function polygonCentroid(ring: readonly Point[]): { area: number; x: number; y: number } {
   let a = 0;
@@ -102,6 +133,19 @@ export function nearestInside(rings: readonly Point[][], p: Point): Point {
   return best.v;
 }
 
+/** `p` at 0.1 precision, choosing a neighbouring grid point if rounding alone would leave the outline. */
+function roundInside(rings: readonly Point[][], p: Point): Point {
+  const base: Point = [Math.round(p[0] * 10) / 10, Math.round(p[1] * 10) / 10];
+  if (!pointInRings(rings, p) || pointInRings(rings, base)) return base;
+  for (const dx of [0, -0.1, 0.1, -0.2, 0.2]) {
+    for (const dy of [0, -0.1, 0.1, -0.2, 0.2]) {
+      const candidate: Point = [Math.round((base[0] + dx) * 10) / 10, Math.round((base[1] + dy) * 10) / 10];
+      if (pointInRings(rings, candidate)) return candidate;
+    }
+  }
+  return base;
+}
+
 type M3 = [number, number, number, number, number, number, number, number, number];
 const det = ([a, b, c, d, e, f, g, h, i]: M3) => a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
 
@@ -132,7 +176,6 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
-const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Shading classes by number of adopting agencies located in the prefecture. */
 export const SHADES = [
@@ -181,7 +224,8 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
   const centres = prefectures.map((p) => {
     const d = shapes.get(p.en.toLowerCase());
     if (d === undefined) throw new Error(`no outline for ${p.en}`);
-    const rings = parsePath(d);
+    // Placed against the outline exactly as drawn (compacted), so "inside" means inside on screen.
+    const rings = parsePath(compactPath(parsePath(d)));
     const largest = rings.map(polygonCentroid).reduce((a, b) => (b.area > a.area ? b : a));
     const halls = agencies.filter((a) => a.prefectureCode === p.code && MUNICIPAL.has(a.kind) && a.location !== null);
     const lng = median(halls.map((a) => a.location?.lng ?? 0));
@@ -246,7 +290,7 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
     return {
       code: p.code,
       name: p.name,
-      path: byCode.get(p.code)?.d ?? "",
+      path: compactPath(byCode.get(p.code)?.rings ?? []),
       shade: shadeOf(adopted),
       adopted,
       scheduled: here.filter((a) => a.adoption.status === "scheduled").length,
@@ -275,9 +319,10 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
       // Remote islands (e.g. Amami) and concave coasts: the nearest drawn vertex, nudged inland.
       if (!pointInRings(rings, point)) point = nearestInside(rings, from);
     }
+    const [x, y] = roundInside(rings, point);
     points.push({
-      x: round(point[0]),
-      y: round(point[1]),
+      x,
+      y,
       name: a.name,
       url: a.url,
       status,
