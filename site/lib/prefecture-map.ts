@@ -2,7 +2,7 @@
 // shaded by adoption, with adopting municipalities as points at their town halls. The outlines
 // are a drawing, not a projection, so lat/lng are fitted to it: an affine map from each
 // prefecture's median town-hall position to the area centroid of its largest outline, by least
-// squares; Okinawa is drawn out of place, so its points are moved by their own offset.
+// squares; Okinawa's islands are too thin for that fit, so its points are placed on its own outline.
 import japan from "@svg-maps/japan";
 import type { Agency } from "../../edge/domain/agency.ts";
 
@@ -217,7 +217,8 @@ export interface MapModel {
 }
 
 const MUNICIPAL = new Set(["city", "special_ward", "town", "village"]);
-const INSET = new Set([47]); // Okinawa is drawn out of place, in the lower left
+// Okinawa is drawn in place, but its thin islands need their own fit (see buildMapModel).
+const INSET = new Set([47]);
 
 export function buildMapModel(agencies: readonly Agency[], prefectures: readonly { code: number; name: string; en: string }[]): MapModel {
   const shapes = new Map(outlines.locations.map((l) => [l.id, l.path]));
@@ -247,8 +248,8 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
       return [c.code, [c.x - px, c.y - py] as Point];
     }),
   );
-  // The inset (Okinawa) is a compressed arrangement of islands: map the halls' lat/lng box onto
-  // the drawn box instead (leaving out the far-off Daito islands, which the inset does not draw).
+  // Okinawa's islands are too thin for the main fit (2 of 41 halls would land inside): map the
+  // halls' lat/lng box onto the drawn box instead, leaving out the Daito islands, which are not drawn.
   const insetBoxes = new Map(
     centres
       .filter((c) => INSET.has(c.code))
