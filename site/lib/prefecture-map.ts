@@ -5,6 +5,7 @@
 // squares; Okinawa's islands are too thin for that fit, so its points are placed on its own outline.
 import japan from "@svg-maps/japan";
 import type { Agency } from "../../edge/domain/agency.ts";
+import { figuresByPrefecture, prefecturePath } from "./adoption-stats.ts";
 
 type Point = [number, number];
 
@@ -285,19 +286,15 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
   };
   const byCode = new Map(centres.map((c) => [c.code, c]));
 
-  const mapPrefectures = prefectures.map((p) => {
-    const here = agencies.filter((a) => a.prefectureCode === p.code);
-    const adopted = here.filter((a) => a.adoption.status === "adopted").length;
-    return {
-      code: p.code,
-      name: p.name,
-      path: compactPath(byCode.get(p.code)?.rings ?? []),
-      shade: shadeOf(adopted),
-      adopted,
-      scheduled: here.filter((a) => a.adoption.status === "scheduled").length,
-      href: `/prefectures/${String(p.code).padStart(2, "0")}/`,
-    };
-  });
+  const mapPrefectures = figuresByPrefecture(agencies, prefectures).map((f) => ({
+    code: f.code,
+    name: f.name,
+    path: compactPath(byCode.get(f.code)?.rings ?? []),
+    shade: shadeOf(f.adopted),
+    adopted: f.adopted,
+    scheduled: f.scheduled,
+    href: prefecturePath(f.code),
+  }));
   const points: MapPoint[] = [];
   for (const a of agencies) {
     const status = a.adoption.status;

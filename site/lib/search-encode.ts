@@ -4,9 +4,6 @@ import { readingKey, searchOrder } from "../../edge/domain/search.ts";
 import { adoptionStatuses, agencyKinds, labels } from "../../edge/domain/terms.ts";
 import { type RulesData, SEPARATOR, type SearchData } from "./search-format.ts";
 
-/** The API's search order, so the page and GET /api/v1/agencies?q= rank alike. */
-export const inSearchOrder = (agencies: readonly Agency[]): Agency[] => searchOrder(agencies);
-
 function startsCell(agency: Agency): string {
   const { startsOn, startsOnPrecision } = agency.adoption;
   if (startsOn === null) return "";
@@ -24,7 +21,8 @@ export function encodeSearchData(
   prefectures: readonly { code: number; name: string }[],
   builtOn: string,
 ): SearchData {
-  const rows = inSearchOrder(agencies);
+  // The API's search order, so the page and GET /api/v1/agencies?q= rank alike.
+  const rows = searchOrder(agencies);
   let code = 0;
   const ids = rows.map((a) => {
     if (!/^\d{6}$/.test(a.id)) return a.id;
