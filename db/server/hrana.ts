@@ -10,6 +10,15 @@
  * Each stream owns its own connection to the database file, so an interactive transaction
  * survives across HTTP requests. The baton rotates on every response, as the protocol requires,
  * and an idle stream expires (rolling back what it left open).
+ *
+ * Under contention a deferred transaction (`client.transaction("deferred")`, plain `BEGIN`) that
+ * reads and then writes fails at its first write with SQLITE_BUSY whenever another stream holds the
+ * write lock or has committed since its read: its snapshot is stale, so `busyTimeoutMs` cannot help
+ * (37 of 50 concurrent read-modify-write transactions fail, whatever the timeout; none loses an
+ * update). Use `BEGIN IMMEDIATE` (`client.transaction("write")`, what drizzle's `db.transaction()`
+ * always sends), whose writers queue for the lock and all succeed, or better one `db.batch()` that
+ * writes first (`UPDATE … RETURNING`, `INSERT … ON CONFLICT DO UPDATE … RETURNING`), which holds the
+ * lock for a single round trip.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -291,6 +300,11 @@ export async function startHranaServer(options: HranaOptions & { host?: string; 
   if (!isLoopback(host)) throw new Error(`Refusing to bind the Hrana dev server to non-loopback host ${host}`);
   const handler = createHranaHandler(handlerOptions);
   const server = createServer(handler);
+  // Keep idle connections open longer than clients keep them pooled: with Node's default 5 s, a
+  // client (workerd) can reuse a socket just as the server closes it, and the request dies with
+  // "Network connection lost" (seen in bursts through wrangler dev).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolvePromise, reject) => {
       server.once("error", reject);
