@@ -1,0 +1,341 @@
+// `npm run cli -- <command> [options]`: the operator's command line.
+//
+// Every command acts on one database: `--url`, else DATABASE_URL, else the file `npm start`
+// serves (.local/dev.db; safe while it runs: SQLite locks, the CLI waits for the server's writes).
+// The token comes from `--auth-token` or DATABASE_AUTH_TOKEN and is never printed.
+//
+// To add a command, add one entry to `commands` below: its words, a Japanese summary, its
+// options (node:util parseArgs) and what it runs. Usage text and option errors follow from that.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const DEFAULT_URL = `file:${root}.local/dev.db`;
+const PROGRAM = "npm run cli --";
+
+/** The database layer, loaded only by commands that use it: help and usage errors stay instant. */
+const database = () => import("../db/node.ts");
+
+/** A mistake in how the command was called: usage on stderr, exit code 2. */
+class UsageError extends Error {
+  readonly command: Command | undefined;
+  constructor(message: string, command?: Command) {
+    super(message);
+    this.command = command;
+  }
+}
+
+/** A failure with a message already written for the operator: exit code 1. */
+class OperatorError extends Error {}
+
+// --- the command table ---------------------------------------------------------------------------
+
+type Values<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>
+>["values"];
+
+interface Command {
+  words: readonly string[];
+  summary: string;
+  /** Option lines for the usage text: [synopsis, explanation]. */
+  help: readonly (readonly [string, string])[];
+  run(args: string[]): Promise<void>;
+}
+
+function command<const O extends ParseArgsOptionsConfig>(spec: {
+  words: readonly string[];
+  summary: string;
+  options: O;
+  help: readonly (readonly [string, string])[];
+  /** Whether the command takes plain arguments besides its options. */
+  positionals?: boolean;
+  run(values: Values<O>, positionals: string[]): Promise<void>;
+}): Command {
+  const self: Command = {
+    words: spec.words,
+    summary: spec.summary,
+    help: spec.help,
+    async run(args) {
+      let parsed: { values: Values<O>; positionals: string[] };
+      try {
+        parsed = parseArgs({ args, options: spec.options, strict: true, allowPositionals: spec.positionals ?? false });
+      } catch (error) {
+        throw new UsageError(optionErrorMessage(error), self);
+      }
+      await spec.run(parsed.values, parsed.positionals);
+    },
+  };
+  return self;
+}
+
+/** Options every database command takes. */
+const targetOptions = {
+  url: { type: "string" },
+  "auth-token": { type: "string" },
+} as const satisfies ParseArgsOptionsConfig;
+
+const targetHelp = [
+  ["--url <URL>", `対象データベース（既定: 環境変数 DATABASE_URL、なければ ${DEFAULT_URL}）`],
+  ["--auth-token <T>", "認証トークン（既定: 環境変数 DATABASE_AUTH_TOKEN。履歴に残らないよう環境変数を推奨）"],
+] as const;
+
+const commands: Command[] = [
+  command({
+    words: ["db", "migrate"],
+    summary: "db/migrations のマイグレーションをデータベースに適用します（適用済みのものは飛ばします）",
+    options: targetOptions,
+    help: targetHelp,
+    async run(values) {
+      const target = resolveTarget(values);
+      console.log(`対象: ${target.label}`);
+      const result = await onDatabase(target, async () => (await database()).migrateDatabase(target.url, target.authToken));
+      if (result.applied === 0) console.log(`マイグレーションは最新です（適用済み ${result.recorded} 件）。`);
+      else console.log(`マイグレーションを ${result.applied} 件適用しました（適用済み ${result.recorded} 件）。`);
+      if (result.recorded < result.available) {
+        console.log(`注意: db/migrations には ${result.available} 件あります。記録と一致しません。`);
+      }
+    },
+  }),
+  command({
+    words: ["db", "seed"],
+    summary: "参照データ（content/ の保証会社と支店）を投入・更新します（何度実行しても同じ結果）",
+    options: targetOptions,
+    help: targetHelp,
+    async run(values) {
+      const target = resolveTarget(values);
+      console.log(`対象: ${target.label}`);
+      const result = await onDatabase(target, async () => (await database()).seedDatabase(target.url, target.authToken));
+      console.log(`参照データを投入しました（保証会社 ${result.guarantors} 社、支店 ${result.branches} 件）。`);
+    },
+  }),
+  command({
+    words: ["help"],
+    summary: "この説明を表示します（help <コマンド> でそのコマンドの説明）",
+    options: {},
+    help: [],
+    positionals: true,
+    async run(_values, positionals) {
+      if (positionals.length === 0) {
+        console.log(usage());
+        return;
+      }
+      const found = findCommand(positionals);
+      if (found === undefined || found.args.length > 0) throw new UsageError(`不明なコマンドです: ${positionals.join(" ")}`);
+      console.log(commandUsage(found.command));
+    },
+  }),
+];
+
+// --- usage -----------------------------------------------------------------------------------------
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.words.join(" ").length));
+  const lines = commands.map((c) => `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`);
+  return [
+    `使い方: ${PROGRAM} <コマンド> [オプション]`,
+    "",
+    "コマンド:",
+    ...lines,
+    "",
+    `各コマンドのオプションは ${PROGRAM} <コマンド> --help で表示します。`,
+  ].join("\n");
+}
+
+function commandUsage(c: Command): string {
+  const width = Math.max(0, ...c.help.map(([synopsis]) => synopsis.length));
+  const synopsis = c.help.map(([s]) => ` [${s}]`).join("");
+  return [
+    `使い方: ${PROGRAM} ${c.words.join(" ")}${synopsis}`,
+    "",
+    c.summary,
+    ...(c.help.length > 0 ? ["", "オプション:", ...c.help.map(([s, text]) => `  ${s.padEnd(width)}  ${text}`)] : []),
+  ].join("\n");
+}
+
+function optionErrorMessage(error: unknown): string {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  // parseArgs' messages name the option in quotes: keep that part, in a Japanese sentence.
+  const option = /'([^']+)'/.exec(message)?.[1];
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `不明なオプションです: ${option ?? message}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return `オプションの値が正しくありません: ${option ?? message}（値が必要なオプションには値を指定してください）`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `余分な引数があります: ${option ?? message}`;
+    default:
+      return `引数が正しくありません: ${message}`;
+  }
+}
+
+// --- the target database ---------------------------------------------------------------------------
+
+interface Target {
+  url: string;
+  authToken?: string;
+  /** The URL as shown to the operator: secrets in it are masked. */
+  label: string;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === "" ? undefined : value.trim());
+
+function resolveTarget(values: { url?: string | undefined; "auth-token"?: string | undefined }): Target {
+  const given = nonEmpty(values.url) ?? nonEmpty(process.env["DATABASE_URL"]);
+  let url = given ?? DEFAULT_URL;
+  const authToken = nonEmpty(values["auth-token"]) ?? nonEmpty(process.env["DATABASE_AUTH_TOKEN"]);
+  if (!/^(file|https?|libsql|wss?):/i.test(url)) {
+    throw new UsageError(`データベースの URL が正しくありません: ${maskUrl(url)}（file:、http(s)://、libsql:// のいずれか）`);
+  }
+  const file = filePath(url);
+  if (file !== undefined) {
+    // A relative path is the repository's (npm runs scripts there), so `file:.local/dev.db` is
+    // the file `npm start` serves; its folder is created on first use, as `npm start` does.
+    const absolute = resolve(root, file.path);
+    url = `file:${absolute}${file.rest}`;
+    try {
+      makeDirectories(dirname(absolute));
+    } catch (error) {
+      throw new OperatorError(
+        `フォルダーを作成できません: ${dirname(absolute)}（${error instanceof Error ? error.message : String(error)}）`,
+      );
+    }
+  }
+  const target: Target = { url, label: maskUrl(url) };
+  if (authToken !== undefined) target.authToken = authToken;
+  return target;
+}
+
+/** `mkdir -p`, one level at a time: Node's recursive mkdir spins forever under e.g. /proc. */
+function makeDirectories(directory: string): void {
+  if (existsSync(directory)) return;
+  const parent = dirname(directory);
+  if (parent !== directory) makeDirectories(parent);
+  mkdirSync(directory);
+}
+
+/** The path of a file: URL as @libsql/client reads it (`file:rel`, `file:/abs`, `file:///abs`), and what follows it. */
+function filePath(url: string): { path: string; rest: string } | undefined {
+  const match = /^file:(?:\/\/(?=\/))?([^?#]*)/i.exec(url);
+  const path = match?.[1];
+  if (match === null || path === undefined || path === "" || path === ":memory:") return undefined;
+  return { path, rest: url.slice(match[0].length) };
+}
+
+/** Hide credentials a URL may carry (`?authToken=…`, `user:password@`). */
+function maskUrl(url: string): string {
+  return url.replace(/([?&]authToken=)[^&#]*/gi, "$1***").replace(/^([a-z]+:\/\/)[^/@]*@/i, "$1***@");
+}
+
+// --- errors from the database, for the operator ----------------------------------------------------
+
+/** Run `work` on the target; turn whatever the driver throws into one Japanese sentence. */
+async function onDatabase<T>(target: Target, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new OperatorError(describeDatabaseError(error, target));
+  }
+}
+
+/** The messages and codes along an error's `cause` chain (drizzle → libsql → fetch → socket). */
+function causes(error: unknown): { messages: string[]; codes: string[] } {
+  const messages: string[] = [];
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error) messages.push(current.message);
+    else messages.push(String(current));
+    if (typeof current === "object" && "code" in current && typeof current.code === "string") codes.push(current.code);
+    current = typeof current === "object" && "cause" in current ? current.cause : undefined;
+  }
+  return { messages, codes };
+}
+
+function describeDatabaseError(error: unknown, target: Target): string {
+  const { messages, codes } = causes(error);
+  const all = messages.join("\n");
+  const has = (pattern: RegExp) => pattern.test(all) || codes.some((c) => pattern.test(c));
+  // The deepest message in the chain (the socket's or SQLite's, not drizzle's "Failed query: …").
+  const detail = messages.findLast((m) => !m.startsWith("Failed query")) ?? messages[0] ?? "";
+  const where = target.label;
+  let message: string;
+  if (has(/no such table/i)) {
+    message = `テーブルがありません。先に ${PROGRAM} db migrate を実行してください（${where}）。`;
+  } else if (has(/HTTP status 40[13]|UNAUTHORIZED|unauthori[sz]ed|\bJWT\b/i)) {
+    message = `データベースに認証されませんでした（${where}）。DATABASE_AUTH_TOKEN または --auth-token を確認してください。`;
+  } else if (has(/^bad port$/m)) {
+    message = `データベースに接続できません（${where}）。このポートは fetch が使用を禁じているポートです。別のポートを指定してください。`;
+  } else if (has(/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|fetch failed|WebSocket/i)) {
+    message = `データベースに接続できません（${where}）。URL と、サーバーが起動しているかを確認してください。`;
+  } else if (has(/URL_INVALID|URL_SCHEME_NOT_SUPPORTED|URL_PARAM_NOT_SUPPORTED|Invalid URL/i)) {
+    message = `データベースの URL が正しくありません（${where}）。`;
+  } else if (has(/SQLITE_BUSY|database is locked/i)) {
+    message = `データベースが使用中です（${where}）。少し待ってから再実行してください。`;
+  } else if (has(/SQLITE_CANTOPEN|Unable to open connection|unable to open database/i)) {
+    message = `データベースファイルを開けません（${where}）。パスと権限を確認してください。`;
+  } else {
+    message = `データベースの操作に失敗しました（${where}）。`;
+  }
+  return `${message}\n詳細: ${firstLine(detail)}`;
+}
+
+const firstLine = (text: string) => text.split("\n")[0] ?? "";
+
+// --- main ------------------------------------------------------------------------------------------
+
+function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
+  const matches = commands.filter((c) => c.words.every((word, i) => argv[i] === word));
+  const longest = matches.sort((a, b) => b.words.length - a.words.length)[0];
+  return longest === undefined ? undefined : { command: longest, args: argv.slice(longest.words.length) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0) throw new UsageError("コマンドを指定してください。");
+  if (argv[0] === "--help" || argv[0] === "-h") {
+    console.log(usage());
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (found === undefined) {
+    // Name the words that were meant as the command, not the option values after them.
+    const firstOption = argv.findIndex((a) => a.startsWith("-"));
+    const words = argv.slice(0, firstOption < 0 ? argv.length : Math.max(1, firstOption));
+    throw new UsageError(`不明なコマンドです: ${words.join(" ")}`);
+  }
+  if (found.args.includes("--help") || found.args.includes("-h")) {
+    console.log(commandUsage(found.command));
+    return 0;
+  }
+  await found.command.run(found.args);
+  return 0;
+}
+
+/** Never let a secret reach the terminal, whatever the message. */
+function redact(text: string): string {
+  const token = nonEmpty(process.env["DATABASE_AUTH_TOKEN"]);
+  const flagIndex = process.argv.findIndex((a) => a === "--auth-token" || a.startsWith("--auth-token="));
+  const arg = flagIndex < 0 ? undefined : process.argv[flagIndex];
+  const flag = arg === undefined ? undefined : arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : process.argv[flagIndex + 1];
+  let out = text;
+  for (const secret of [token, nonEmpty(flag)]) if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("***");
+  return out;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(redact(`エラー: ${error.message}\n\n${error.command === undefined ? usage() : commandUsage(error.command)}`));
+    process.exitCode = 2;
+  } else if (error instanceof OperatorError) {
+    console.error(redact(`エラー: ${error.message}`));
+    process.exitCode = 1;
+  } else {
+    // A bug rather than an operator's mistake: still one line, no stack trace.
+    console.error(redact(`エラー: 予期しない失敗です: ${error instanceof Error ? error.message : String(error)}`));
+    process.exitCode = 1;
+  }
+}
