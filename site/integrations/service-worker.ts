@@ -14,7 +14,8 @@ import { walkFiles } from "./files.ts";
 
 /** Pages a contractor needs first; agency pages follow in the background. */
 const CORE_PREFIXES = ["/", "/agencies/", "/check/", "/map/", "/faq/", "/guide/", "/sources/", "/offline/", "/prefectures/"];
-const SKIP = new Set(["/sw.js", "/_headers", "/_redirects", "/_routes.json", "/.assetsignore"]);
+// /404.html: the asset server answers it with a redirect to /404; the Worker serves 404s itself.
+const SKIP = new Set(["/sw.js", "/_headers", "/_redirects", "/_routes.json", "/.assetsignore", "/404.html"]);
 
 export function toUrlPath(root: string, file: string): string {
   const rel = `/${relative(root, file).split(sep).join("/")}`;
