@@ -20,6 +20,10 @@ export default defineConfig({
   integrations: [serviceWorker(), strictScripts()],
   // No Astro sessions (the API has its own): no SESSION KV binding for the Worker to hold.
   session: false,
+  // Astro's own origin check would answer cross-origin form posts with an English text/plain 403
+  // before the Worker sees them. /api/* never reaches Astro (edge/worker.ts), and the API makes its
+  // own same-origin check on cookie-authenticated calls, in Japanese problem+json.
+  security: { checkOrigin: false },
   devToolbar: { enabled: false },
   vite: { build: { assetsInlineLimit: 0 } },
 });

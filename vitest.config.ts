@@ -29,11 +29,12 @@ export default defineConfig({
         },
       },
       {
-        // Real Chromium against the built site served by workerd (see tests/browser/global-setup.ts).
+        // The built site and Worker served by workerd (wrangler dev), driven by real Chromium
+        // (tests/browser) and by plain HTTP bursts and Cron triggers (tests/e2e).
         test: {
           name: "browser",
           environment: "node",
-          include: ["tests/browser/**/*.test.ts"],
+          include: ["tests/browser/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/browser/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 240_000,

@@ -1,28 +1,27 @@
 // The database client for request code. In workerd @libsql/client resolves to its web build,
 // which speaks only HTTP: Turso in production, the loopback server (db/server) locally.
-import { type Client, createClient } from "@libsql/client/web";
+import { createClient } from "@libsql/client/web";
 import { drizzle } from "drizzle-orm/libsql/web";
 import * as schema from "./schema/index.ts";
-
-export type Db = ReturnType<typeof drizzleOf>;
-
-const drizzleOf = (client: Client) => drizzle(client, { schema });
 
 export interface DbConfig {
   url: string;
   authToken?: string | undefined;
 }
 
-/** One client per isolate and URL: opening one per request would waste connections. */
-const cache = new Map<string, { client: Client; db: Db }>();
-
-export function connect(config: DbConfig): { client: Client; db: Db } {
-  const key = `${config.url}#${config.authToken ?? ""}`;
-  let entry = cache.get(key);
-  if (entry === undefined) {
-    const client = createClient(config.authToken === undefined ? { url: config.url } : { url: config.url, authToken: config.authToken });
-    entry = { client, db: drizzleOf(client) };
-    cache.set(key, entry);
-  }
-  return entry;
+/**
+ * A new client for each request; never cache one per isolate.
+ *
+ * Why: @libsql/client queues every call through one `promise-limit` (20 at a time) per client.
+ * Shared across requests in workerd, a request ends up awaiting I/O that another request
+ * started; workerd cancels such a request as hung, the slot it held is never released, and after
+ * one burst of ~50 requests every later database call hangs until the isolate restarts (seen on
+ * `npm start`, issue 5). The web client with HTTP opens no connection and sends no version probe
+ * when created, so one per request costs nothing measurable. `tests/e2e/burst.test.ts` guards this.
+ */
+export function openDb(config: DbConfig) {
+  const client = createClient(config.authToken === undefined ? { url: config.url } : { url: config.url, authToken: config.authToken });
+  return drizzle(client, { schema });
 }
+
+export type Db = ReturnType<typeof openDb>;

@@ -1,40 +1,41 @@
-// Composition only: middleware, then one router per resource.
+// Composition only: middleware, then one router per resource, then the one error edge.
 import { z } from "zod";
-import { parseEnv, requestId, securityHeaders } from "./http/middleware.ts";
-import { AppError, problem } from "./http/problem.ts";
+import type { Clock } from "./context.ts";
+import { notFound, onError } from "./http/errors.ts";
+import { limitBody, requestContext, requestId, securityHeaders } from "./http/middleware.ts";
 import { createRouter } from "./http/router.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { wellKnownRoutes } from "./routes/well-known.ts";
 
 // Zod's own messages (wrong type, missing field …) in Japanese, for every schema.
 z.config(z.locales.ja());
 
-export const app = createRouter().basePath("/api/v1");
+type Router = ReturnType<typeof createRouter>;
 
-app.use("*", requestId, securityHeaders, parseEnv);
-app.route("/", publicRoutes);
+/**
+ * The Hono app behind /api/* and /.well-known/*. Tests pass a fixed clock, and may mount extra
+ * routers under /api/v1 to exercise the error edge with routes of their own.
+ */
+export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {}) {
+  const app = createRouter();
+  app.use("*", requestId, securityHeaders, limitBody, requestContext(options.clock));
+  app.route("/api/v1", publicRoutes);
+  for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
+  app.route("/.well-known", wellKnownRoutes);
 
-app.doc31("/openapi.json", {
-  openapi: "3.1.0",
-  info: {
-    title: "電子保証プラットフォーム API",
-    version: "1.0.0",
-    description: "発注者の導入状況、電子保証の対象判定、保証事業会社の一覧など。",
-  },
-});
+  app.doc31("/api/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "電子保証プラットフォーム API",
+      version: "1.0.0",
+      description:
+        "発注者の導入状況、電子保証の対象判定、保証事業会社の一覧、証書の署名鍵など。エラーはすべて application/problem+json（日本語）。",
+    },
+  });
+  app.notFound(notFound(app));
+  app.onError(onError);
+  return app;
+}
 
-app.notFound((c) => problem(c, 404, { title: "該当する API がありません", code: "not_found" }));
-
-app.onError((error, c) => {
-  if (error instanceof AppError) {
-    return problem(c, error.status, {
-      title: error.title,
-      code: error.code,
-      ...(error.errors === undefined ? {} : { errors: error.errors }),
-    });
-  }
-  if (error instanceof SyntaxError) return problem(c, 400, { title: "リクエストの形式が正しくありません", code: "malformed_request" });
-  console.error(`unexpected error (request ${c.get("requestId")})`, error);
-  return problem(c, 500, { title: "サーバー内部でエラーが発生しました", code: "internal_error" });
-});
-
+export const app = createApp();
 export type App = typeof app;

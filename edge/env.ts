@@ -1,6 +1,7 @@
 // The Worker's bindings, parsed with zod once per request: a wrong environment is a 500
 // BAD_ENVIRONMENT, never a half-working app.
 import { z } from "zod";
+import type { RequestContext } from "./context.ts";
 
 export const Bindings = z.object({
   APP_ENV: z.enum(["development", "test", "production"]).default("production"),
@@ -12,5 +13,5 @@ export type Bindings = z.infer<typeof Bindings>;
 
 export interface AppEnv {
   Bindings: Record<string, unknown>;
-  Variables: { requestId: string; config: Bindings };
+  Variables: { requestId: string; ctx: RequestContext };
 }

@@ -59,6 +59,8 @@ export async function serve(options: { outDir: string; dbFile: string; port: num
       "--var",
       "APP_ENV:development",
       "--show-interactive-dev-session=false",
+      // Cron Triggers on demand: GET /cdn-cgi/local/scheduled?cron=… runs scheduled().
+      "--test-scheduled",
       "--log-level",
       "warn",
     ],

@@ -1,2 +1,3 @@
 export { branches } from "./branches.ts";
 export { guarantors } from "./guarantors.ts";
+export { scheduledRuns } from "./scheduled-runs.ts";

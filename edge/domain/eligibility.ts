@@ -58,6 +58,12 @@ function referenceDate(rule: AgencyRule, input: EligibilityInput): { field: Date
 }
 
 export function checkEligibility(rule: AgencyRule, input: EligibilityInput): EligibilityResult {
+  if (input.bidAnnouncedOn !== undefined && input.contractedOn !== undefined && input.contractedOn < input.bidAnnouncedOn) {
+    return {
+      kind: "invalid",
+      errors: [{ field: "contractedOn", message: "契約締結日は入札公告日以降の日付を入力してください" }],
+    };
+  }
   if (input.originalContractedOn !== undefined && input.contractedOn !== undefined && input.originalContractedOn > input.contractedOn) {
     return {
       kind: "invalid",

@@ -2,8 +2,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
+import type { FieldError } from "../domain/errors.ts";
 import type { AppEnv } from "../env.ts";
-import { type FieldError, problem } from "./problem.ts";
+import { problem } from "./problem.ts";
 
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({

@@ -1,29 +1,21 @@
 // Public, read-only calls of API.md: health, agencies, eligibility, guarantors.
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { connect } from "../../db/client.ts";
 import { AgencySchema, ruleOf } from "../domain/agency.ts";
 import { checkEligibility } from "../domain/eligibility.ts";
-import { GuaranteeKind, Issuer, WorkType } from "../domain/vocabulary.ts";
+import { todayInJapan } from "../domain/era.ts";
+import { Invalid, NotFound } from "../domain/errors.ts";
+import { calendarDate, oneOf } from "../domain/fields.ts";
+import { adoptionStatuses, guaranteeKinds, issuers, workTypes } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
-import { AppError, Invalid, NotFound } from "../http/problem.ts";
+import { problemResponse } from "../http/openapi.ts";
+import { intQuery } from "../http/params.ts";
 import { createRouter } from "../http/router.ts";
 import { catalogue, searchAgencies } from "../services/catalogue.ts";
 import { listGuarantors } from "../services/guarantors.ts";
+import { checkHealth } from "../services/health.ts";
 
-const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  })
-  .openapi("Problem");
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
-const isoDate = z.iso.date({ error: "日付は YYYY-MM-DD 形式で入力してください" });
+const agencyDate = (label: string) => calendarDate(label).optional();
 
 export const publicRoutes = createRouter();
 
@@ -48,16 +40,7 @@ publicRoutes.openapi(
       503: problemResponse("データベースが応答しません"),
     },
   }),
-  async (c) => {
-    const { db } = connect({ url: c.var.config.DATABASE_URL, authToken: c.var.config.DATABASE_AUTH_TOKEN });
-    try {
-      await db.run(sql`select 1`);
-    } catch (error) {
-      console.error("health: database unavailable", error);
-      throw new AppError(503, "database_unavailable", "データベースに接続できません");
-    }
-    return c.json({ status: "ok" as const }, 200);
-  },
+  async (c) => c.json(await checkHealth({ ctx: c.var.ctx }), 200),
 );
 
 publicRoutes.openapi(
@@ -67,10 +50,13 @@ publicRoutes.openapi(
     summary: "発注者の検索（漢字・ひらがな・カタカナ・半角カナ・ローマ字）",
     request: {
       query: z.object({
-        q: z.string().max(100, { error: "検索語は100文字以内で入力してください" }).optional(),
-        limit: z.coerce.number({ error: "件数は数値で指定してください" }).int().min(1).max(2000).default(20),
-        prefecture: z.coerce.number().int().min(1).max(47).optional(),
-        status: z.enum(["adopted", "scheduled", "none", "unknown"]).optional(),
+        q: z
+          .string({ error: "検索語（q）は文字列で指定してください" })
+          .max(100, { error: "検索語（q）は100文字以内で入力してください" })
+          .optional(),
+        limit: intQuery("件数（limit）", 1, 2000).optional().default(20),
+        prefecture: intQuery("都道府県コード（prefecture）", 1, 47).optional(),
+        status: oneOf("導入状況（status）", adoptionStatuses).optional(),
       }),
     },
     responses: {
@@ -83,8 +69,9 @@ publicRoutes.openapi(
   }),
   (c) => {
     const { q, limit, prefecture, status } = c.req.valid("query");
+    const today = todayInJapan(c.var.ctx.now());
     const filtered = (prefecture ?? status) !== undefined;
-    const base = q !== undefined && q.trim() !== "" ? searchAgencies(q, filtered ? 100_000 : limit) : catalogue().agencies;
+    const base = q !== undefined && q.trim() !== "" ? searchAgencies(q, filtered ? 100_000 : limit, today) : catalogue(today).agencies;
     const items = base
       .filter(
         (a) => (prefecture === undefined || a.prefectureCode === prefecture) && (status === undefined || a.adoption.status === status),
@@ -99,27 +86,30 @@ publicRoutes.openapi(
     method: "get",
     path: "/agencies/{id}",
     summary: "発注者1件（導入状況と規則の全体、出典つき）",
-    request: { params: z.object({ id: z.string().max(64) }) },
+    request: { params: z.object({ id: z.string().max(64, { error: "発注者の ID が長すぎます" }) }) },
     responses: {
       200: { description: "発注者", content: { "application/json": { schema: AgencySchema } } },
       404: problemResponse("該当する発注者がありません"),
     },
   }),
   (c) => {
-    const agency = catalogue().byId.get(c.req.valid("param").id);
+    const agency = catalogue(todayInJapan(c.var.ctx.now())).byId.get(c.req.valid("param").id);
     if (agency === undefined) throw new NotFound("該当する発注者が見つかりません");
     return c.json(agency, 200);
   },
 );
 
 const EligibilityQuery = z.object({
-  agency: z.string({ error: "発注者（agency）を指定してください" }).min(1, { error: "発注者（agency）を指定してください" }),
-  guarantee: GuaranteeKind,
-  work: WorkType,
-  issuer: Issuer.default("surety"),
-  bidAnnouncedOn: isoDate.optional(),
-  contractedOn: isoDate.optional(),
-  originalContractedOn: isoDate.optional(),
+  agency: z
+    .string({ error: "発注者（agency）を指定してください" })
+    .min(1, { error: "発注者（agency）を指定してください" })
+    .max(64, { error: "発注者（agency）の ID が長すぎます" }),
+  guarantee: oneOf("保証の種類（guarantee）", guaranteeKinds),
+  work: oneOf("工事の種類（work）", workTypes),
+  issuer: oneOf("発行者（issuer）", issuers).default("surety"),
+  bidAnnouncedOn: agencyDate("入札公告日（bidAnnouncedOn）"),
+  contractedOn: agencyDate("契約締結日（contractedOn）"),
+  originalContractedOn: agencyDate("当初契約日（originalContractedOn）"),
 });
 
 publicRoutes.openapi(
@@ -143,7 +133,7 @@ publicRoutes.openapi(
   }),
   (c) => {
     const input = c.req.valid("query");
-    const agency = catalogue().byId.get(input.agency);
+    const agency = catalogue(todayInJapan(c.var.ctx.now())).byId.get(input.agency);
     if (agency === undefined) throw new NotFound("該当する発注者が見つかりません");
     const result = checkEligibility(ruleOf(agency), input);
     if (result.kind === "invalid") throw new Invalid(result.errors);
@@ -188,7 +178,6 @@ publicRoutes.openapi(
     },
   }),
   async (c) => {
-    const { db } = connect({ url: c.var.config.DATABASE_URL, authToken: c.var.config.DATABASE_AUTH_TOKEN });
-    return c.json({ items: await listGuarantors({ db }) }, 200);
+    return c.json({ items: await listGuarantors({ ctx: c.var.ctx }) }, 200);
   },
 );

@@ -42,6 +42,6 @@ export function catalogue(today: string = todayInJapan()): Catalogue {
   return cached;
 }
 
-export function searchAgencies(q: string, limit: number): Agency[] {
-  return searchIndex(catalogue().index, q, limit);
+export function searchAgencies(q: string, limit: number, today: string = todayInJapan()): Agency[] {
+  return searchIndex(catalogue(today).index, q, limit);
 }

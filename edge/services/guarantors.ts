@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
 import { branches, guarantors } from "../../db/schema/index.ts";
+import type { RequestContext } from "../context.ts";
 
-export async function listGuarantors({ db }: { db: Db }) {
-  const [gs, bs] = await Promise.all([db.select().from(guarantors).orderBy(sql`rowid`), db.select().from(branches).orderBy(sql`rowid`)]);
+export async function listGuarantors({ ctx }: { ctx: RequestContext }) {
+  const { db } = ctx;
+  const [gs, bs] = await db.batch([db.select().from(guarantors).orderBy(sql`rowid`), db.select().from(branches).orderBy(sql`rowid`)]);
   return gs.map((g) => ({
     id: g.id,
     name: g.name,

@@ -1,11 +1,43 @@
-import { inject } from "vitest";
-import { app } from "../../edge/app.ts";
+// What every workerd test file uses: its own database, the app, and problem assertions.
+import { beforeAll, inject } from "vitest";
+import { openDb } from "../../db/client.ts";
+import { app, createApp } from "../../edge/app.ts";
+import type { Clock } from "../../edge/context.ts";
 
-export const testEnv = (): Record<string, unknown> => ({ APP_ENV: "test", DATABASE_URL: inject("dbUrl") });
+export type TestEnv = Record<string, unknown>;
 
-export function call(path: string, init: RequestInit = {}, env: Record<string, unknown> = testEnv()) {
-  return app.request(path, init, env);
+/**
+ * Gives the calling test file a fresh migrated, seeded database of its own (before its tests
+ * run) and a way to call the app on it. Call once at the top of a test file.
+ */
+export function useTestDatabase() {
+  let env: TestEnv | undefined;
+  beforeAll(async () => {
+    const res = await fetch(`${inject("provisionerUrl")}/databases`, { method: "POST" });
+    if (res.status !== 201) throw new Error(`provisioner: ${res.status} ${await res.text()}`);
+    const { url } = (await res.json()) as { url: string };
+    env = { APP_ENV: "test", DATABASE_URL: url };
+  });
+  const current = (): TestEnv => {
+    if (env === undefined) throw new Error("useTestDatabase(): the database is made in beforeAll");
+    return env;
+  };
+  return {
+    env: current,
+    /** A drizzle handle on this file's database, for factories and assertions. */
+    db: () => openDb({ url: String(current()["DATABASE_URL"]) }),
+    /** app.request() on this file's database; `clock` fixes "now" for this call. */
+    call(path: string, init: RequestInit = {}, options: { env?: TestEnv; clock?: Clock } = {}) {
+      const target = options.clock === undefined ? app : createApp({ clock: options.clock });
+      return target.request(path, init, options.env ?? current());
+    },
+  };
 }
+
+export const fixedClock =
+  (iso: string): Clock =>
+  () =>
+    new Date(iso);
 
 export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
   return (await res.json()) as T;

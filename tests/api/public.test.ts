@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Agency } from "../../edge/domain/agency.ts";
-import { call, expectProblem, json } from "./helpers.ts";
+import { expectProblem, json, useTestDatabase } from "./helpers.ts";
+
+const { call } = useTestDatabase();
 
 describe("GET /api/v1/health", () => {
   it("answers ok once the database answers", async () => {
@@ -12,12 +14,12 @@ describe("GET /api/v1/health", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
   it("is 503 when the database does not answer", async () => {
-    const res = await call("/api/v1/health", {}, { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" });
+    const res = await call("/api/v1/health", {}, { env: { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" } });
     await expectProblem(res, 503, "database_unavailable");
   });
   it("is 500 bad_environment when the bindings are wrong", async () => {
-    await expectProblem(await call("/api/v1/health", {}, { DATABASE_URL: "file:local.db" }), 500, "bad_environment");
-    await expectProblem(await call("/api/v1/health", {}, {}), 500, "bad_environment");
+    await expectProblem(await call("/api/v1/health", {}, { env: { DATABASE_URL: "file:local.db" } }), 500, "bad_environment");
+    await expectProblem(await call("/api/v1/health", {}, { env: {} }), 500, "bad_environment");
   });
 });
 
@@ -163,5 +165,25 @@ describe("the rest of the contract", () => {
   });
   it("answers unknown paths with a 404 problem", async () => {
     await expectProblem(await call("/api/v1/nothing-here"), 404, "not_found");
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("documents /.well-known/jwks.json and one shared Problem schema", async () => {
+    const doc = await json<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(
+      await call("/api/v1/openapi.json"),
+    );
+    expect(Object.keys(doc.paths)).toContain("/.well-known/jwks.json");
+    expect(Object.keys(doc.components.schemas).filter((name) => name.startsWith("Problem"))).toEqual(["Problem"]);
+    expect(JSON.stringify(doc)).toContain('"$ref":"#/components/schemas/Problem"');
+  });
+});
+
+describe("GET /.well-known/jwks.json", () => {
+  it("is a JWK set (empty until the first certificate is signed), cacheable", async () => {
+    const res = await call("/.well-known/jwks.json");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ keys: [] });
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
   });
 });

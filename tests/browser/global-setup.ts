@@ -7,6 +7,8 @@ import { freePort, root, run, serve } from "../../scripts/serve.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The database file the served Worker uses (through the loopback libSQL server). */
+    dbFile: string;
   }
 }
 
@@ -17,5 +19,6 @@ export default async function setup(project: TestProject) {
   await run("astro", ["build"], { ASTRO_OUT_DIR: `${dir}/dist`, ASTRO_CACHE_DIR: `${dir}/cache` });
   const served = await serve({ outDir: `${dir}/dist`, dbFile: `${dir}/test.db`, port: await freePort(), log: "ignore" });
   project.provide("baseUrl", served.url);
+  project.provide("dbFile", `${dir}/test.db`);
   return () => served.stop();
 }

@@ -1,3 +1,6 @@
+// edge/worker.ts sends /api/* to the Hono app before Astro sees it. This on-demand route stays so
+// that Astro emits a Worker at all (a static build has none), and it hands anything that does reach
+// it (e.g. under `astro dev`) to the same app.
 import { env } from "cloudflare:workers";
 import type { APIRoute } from "astro";
 import { app } from "../../../edge/app";

@@ -1,0 +1,31 @@
+// The request context: everything a handler or service may read about the current request.
+// Routes take it from `c.var.ctx`; services take it as `{ ctx }`. Routes never import drizzle or
+// db/client: the database is reached through ctx.db, made for this request only.
+import { type Db, openDb } from "../db/client.ts";
+import type { Bindings } from "./env.ts";
+
+/** The clock, injectable so tests can fix "now" (statuses, expiry, lockouts depend on it). */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly env: Bindings;
+  now(): Date;
+  /** This request's own database handle (see db/client.ts for why it is never shared). */
+  readonly db: Db;
+}
+
+export function createContext(options: { env: Bindings; requestId: string; clock?: Clock }): RequestContext {
+  const { env, requestId, clock = systemClock } = options;
+  let db: Db | undefined;
+  return {
+    requestId,
+    env,
+    now: clock,
+    get db() {
+      db ??= openDb({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+      return db;
+    },
+  };
+}

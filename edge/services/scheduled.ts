@@ -1,0 +1,58 @@
+// Work that Cron Triggers run (wrangler.jsonc `triggers.crons`): each job is a verb over the
+// request context; every run is recorded, so the operator can see that it ran and how it ended.
+import { lt } from "drizzle-orm";
+import { scheduledRuns } from "../../db/schema/index.ts";
+import type { RequestContext } from "../context.ts";
+
+export interface ScheduledJob {
+  name: string;
+  run(input: { ctx: RequestContext }): Promise<string>;
+}
+
+const KEEP_RUNS_DAYS = 90;
+
+/** Run records older than KEEP_RUNS_DAYS go; later jobs (mail retries, expiry sweeps) join this list. */
+export const pruneRuns: ScheduledJob = {
+  name: "prune-runs",
+  async run({ ctx }) {
+    const cutoff = new Date(ctx.now().getTime() - KEEP_RUNS_DAYS * 86_400_000).toISOString();
+    const deleted = await ctx.db.delete(scheduledRuns).where(lt(scheduledRuns.startedAt, cutoff)).returning({ id: scheduledRuns.id });
+    return `${deleted.length} 件の古い実行記録を削除`;
+  },
+};
+
+export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns];
+
+/** Runs every job (one failing does not stop the others) and records the run. */
+export async function runScheduledJobs(input: {
+  ctx: RequestContext;
+  cron: string;
+  scheduledTime: number;
+  jobs?: readonly ScheduledJob[];
+}): Promise<{ outcome: "ok" | "failed"; detail: Record<string, string> }> {
+  const { ctx, cron, scheduledTime, jobs = scheduledJobs } = input;
+  const started = ctx.now();
+  const detail: Record<string, string> = {};
+  let outcome: "ok" | "failed" = "ok";
+  for (const job of jobs) {
+    try {
+      detail[job.name] = await job.run({ ctx });
+    } catch (error) {
+      outcome = "failed";
+      detail[job.name] = `失敗: ${error instanceof Error ? error.message : String(error)}`;
+      console.error(`scheduled job ${job.name} failed (run ${ctx.requestId})`, error);
+    }
+  }
+  const finished = ctx.now();
+  await ctx.db.insert(scheduledRuns).values({
+    id: ctx.requestId,
+    cron,
+    scheduledAt: new Date(scheduledTime).toISOString(),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    outcome,
+    detail,
+    durationMs: finished.getTime() - started.getTime(),
+  });
+  return { outcome, detail };
+}

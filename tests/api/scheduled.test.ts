@@ -1,0 +1,61 @@
+// Scheduled jobs and the injectable clock, on this file's own database.
+import { describe, expect, it } from "vitest";
+import { scheduledRuns } from "../../db/schema/index.ts";
+import { createContext } from "../../edge/context.ts";
+import { Bindings } from "../../edge/env.ts";
+import { runScheduledJobs, type ScheduledJob } from "../../edge/services/scheduled.ts";
+import { makeScheduledRun } from "./factories.ts";
+import { fixedClock, json, useTestDatabase } from "./helpers.ts";
+
+const { call, db, env } = useTestDatabase();
+const contextAt = (iso: string) =>
+  createContext({ env: Bindings.parse(env()), requestId: `test-${crypto.randomUUID()}`, clock: fixedClock(iso) });
+
+describe("runScheduledJobs", () => {
+  it("prunes run records older than 90 days and records its own run", async () => {
+    const old = await makeScheduledRun(db(), { startedAt: "2026-08-01T00:00:00.000Z" });
+    const recent = await makeScheduledRun(db(), { startedAt: "2026-11-01T00:00:00.000Z" });
+    const ctx = contextAt("2026-12-01T00:00:00.000Z");
+    const result = await runScheduledJobs({ ctx, cron: "17 * * * *", scheduledTime: Date.parse("2026-12-01T00:00:00Z") });
+    expect(result).toEqual({ outcome: "ok", detail: { "prune-runs": "1 件の古い実行記録を削除" } });
+    const ids = (await db().select({ id: scheduledRuns.id }).from(scheduledRuns)).map((r) => r.id);
+    expect(ids).not.toContain(old.id);
+    expect(ids).toContain(recent.id);
+    expect(ids).toContain(ctx.requestId);
+  });
+  it("runs every job even when one fails, and records the failure", async () => {
+    const failing: ScheduledJob = {
+      name: "broken",
+      run: async () => {
+        throw new Error("メール送信先に接続できません");
+      },
+    };
+    const fine: ScheduledJob = { name: "fine", run: async () => "完了" };
+    const ctx = contextAt("2026-12-01T01:00:00.000Z");
+    const result = await runScheduledJobs({ ctx, cron: "17 * * * *", scheduledTime: 0, jobs: [failing, fine] });
+    expect(result).toEqual({ outcome: "failed", detail: { broken: "失敗: メール送信先に接続できません", fine: "完了" } });
+    const rows = await db().select().from(scheduledRuns);
+    expect(rows.find((r) => r.id === ctx.requestId)).toMatchObject({ outcome: "failed", detail: result.detail });
+  });
+});
+
+describe("the clock", () => {
+  const tosu = async () => {
+    const { items } = await json<{ items: { id: string; name: string }[] }>(
+      await call(`/api/v1/agencies?q=${encodeURIComponent("鳥栖市")}&limit=1`),
+    );
+    expect(items[0]?.name).toBe("鳥栖市");
+    return items[0]?.id ?? "";
+  };
+  it("decides statuses from the request's now: 鳥栖市 is scheduled before 2026-03-01 and adopted from it", async () => {
+    const id = await tosu();
+    const before = await json<{ adoption: { status: string } }>(
+      await call(`/api/v1/agencies/${id}`, {}, { clock: fixedClock("2026-02-28T14:59:59Z") }), // 23:59:59 in Japan
+    );
+    expect(before.adoption.status).toBe("scheduled");
+    const on = await json<{ adoption: { status: string } }>(
+      await call(`/api/v1/agencies/${id}`, {}, { clock: fixedClock("2026-02-28T15:00:00Z") }), // 00:00 on 3/1 in Japan
+    );
+    expect(on.adoption.status).toBe("adopted");
+  });
+});
