@@ -13,6 +13,12 @@ describe("GET /api/v1/health", () => {
     expect(res.headers.get("x-request-id")).toMatch(/.+/);
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
+  it("sends HSTS only in production", async () => {
+    expect((await call("/api/v1/health")).headers.get("strict-transport-security")).toBeNull();
+    const production = await call("/api/v1/agencies?limit=1", {}, { env: { APP_ENV: "production", DATABASE_URL: "http://127.0.0.1:9" } });
+    expect(production.status).toBe(200);
+    expect(production.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+  });
   it("is 503 when the database does not answer", async () => {
     const res = await call("/api/v1/health", {}, { env: { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" } });
     await expectProblem(res, 503, "database_unavailable");
