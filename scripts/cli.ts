@@ -81,6 +81,16 @@ const targetHelp = [
   ["--auth-token <T>", "認証トークン（既定: 環境変数 DATABASE_AUTH_TOKEN。履歴に残らないよう環境変数を推奨）"],
 ] as const;
 
+/** Names the target database, then runs `work` on it with the database module loaded. */
+async function onTarget<T>(
+  values: Parameters<typeof resolveTarget>[0],
+  work: (db: Awaited<ReturnType<typeof database>>, target: Target) => Promise<T>,
+): Promise<T> {
+  const target = resolveTarget(values);
+  console.log(`対象: ${target.label}`);
+  return onDatabase(target, async () => work(await database(), target));
+}
+
 const commands: Command[] = [
   command({
     words: ["db", "migrate"],
@@ -88,9 +98,7 @@ const commands: Command[] = [
     options: targetOptions,
     help: targetHelp,
     async run(values) {
-      const target = resolveTarget(values);
-      console.log(`対象: ${target.label}`);
-      const result = await onDatabase(target, async () => (await database()).migrateDatabase(target.url, target.authToken));
+      const result = await onTarget(values, async (db, target) => db.migrateDatabase(target.url, target.authToken));
       if (result.applied === 0) console.log(`マイグレーションは最新です（適用済み ${result.recorded} 件）。`);
       else console.log(`マイグレーションを ${result.applied} 件適用しました（適用済み ${result.recorded} 件）。`);
       if (result.recorded < result.available) {
@@ -104,9 +112,7 @@ const commands: Command[] = [
     options: targetOptions,
     help: targetHelp,
     async run(values) {
-      const target = resolveTarget(values);
-      console.log(`対象: ${target.label}`);
-      const result = await onDatabase(target, async () => (await database()).seedDatabase(target.url, target.authToken));
+      const result = await onTarget(values, async (db, target) => db.seedDatabase(target.url, target.authToken));
       console.log(`参照データを投入しました（保証会社 ${result.guarantors} 社、支店 ${result.branches} 件）。`);
     },
   }),
