@@ -198,9 +198,13 @@ function resolveTarget(values: { url?: string | undefined; "auth-token"?: string
   const file = filePath(url);
   if (file !== undefined) {
     // A relative path is the repository's (npm runs scripts there), so `file:.local/dev.db` is
-    // the file `npm start` serves; its folder is created on first use, as `npm start` does.
+    // the file `npm start` serves. Only the default's folder is created on first use, as
+    // `npm start` does: a mistyped --url must not quietly make a fresh, empty database elsewhere.
     const absolute = resolve(root, file.path);
     url = `file:${absolute}${file.rest}`;
+    if (given !== undefined && !existsSync(dirname(absolute))) {
+      throw new OperatorError(`フォルダーがありません: ${dirname(absolute)}（URL を確かめてください）`);
+    }
     try {
       makeDirectories(dirname(absolute));
     } catch (error) {

@@ -56,7 +56,8 @@ function patternOf(path: string): RegExp {
       return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
     .join("/");
-  return new RegExp(`^${source}/?$`);
+  // Strict like Hono's router: /api/v1/health/ is not /api/v1/health (so it is a 404, not a 405).
+  return new RegExp(`^${source}$`);
 }
 
 /** The methods the app serves at a path (HEAD wherever GET), for 405's Allow header. */

@@ -5,7 +5,7 @@ import { AgencySchema, ruleOf } from "../domain/agency.ts";
 import { checkEligibility } from "../domain/eligibility.ts";
 import { todayInJapan } from "../domain/era.ts";
 import { Invalid, NotFound } from "../domain/errors.ts";
-import { calendarDate, oneOf } from "../domain/fields.ts";
+import { calendarDate, oneOf, textError } from "../domain/fields.ts";
 import { adoptionStatuses, guaranteeKinds, issuers, workTypes } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
 import { problemResponse } from "../http/openapi.ts";
@@ -51,7 +51,7 @@ publicRoutes.openapi(
     request: {
       query: z.object({
         q: z
-          .string({ error: "検索語（q）は文字列で指定してください" })
+          .string({ error: textError("検索語（q）", "検索語（q）は文字列で指定してください") })
           .max(100, { error: "検索語（q）は100文字以内で入力してください" })
           .optional(),
         limit: intQuery("件数（limit）", 1, 2000).optional().default(20),
@@ -101,7 +101,7 @@ publicRoutes.openapi(
 
 const EligibilityQuery = z.object({
   agency: z
-    .string({ error: "発注者（agency）を指定してください" })
+    .string({ error: textError("発注者（agency）", "発注者（agency）を指定してください") })
     .min(1, { error: "発注者（agency）を指定してください" })
     .max(64, { error: "発注者（agency）の ID が長すぎます" }),
   guarantee: oneOf("保証の種類（guarantee）", guaranteeKinds),

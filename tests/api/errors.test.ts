@@ -123,8 +123,16 @@ describe("paths and methods", () => {
     await expectProblem(jwks, 405, "method_not_allowed");
     expect((await call("/api/v1/health", { method: "OPTIONS" })).headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
-  it("answers unknown paths under /api with 404 problem+json", async () => {
-    for (const path of ["/api/v1/nothing-here", "/api/v2/health", "/api", "/api/", "/.well-known/nothing"]) {
+  it("answers unknown paths under /api with 404 problem+json (trailing slashes included)", async () => {
+    for (const path of [
+      "/api/v1/nothing-here",
+      "/api/v2/health",
+      "/api",
+      "/api/",
+      "/.well-known/nothing",
+      "/api/v1/health/",
+      "/api/v1/agencies/462161/",
+    ]) {
       await expectProblem(await call(path), 404, "not_found");
       await expectProblem(await call(path, { method: "POST", body: "a=1", headers: { "content-type": "text/plain" } }), 404, "not_found");
     }
@@ -150,6 +158,32 @@ describe("query parameters", () => {
       expect(problem.errors?.[0]?.message).toMatch(/^入札公告日（bidAnnouncedOn）は/);
     }
     expect((await call(`${base}2024-02-29`)).status).toBe(200);
+  });
+  it("says so when a parameter is given twice", async () => {
+    for (const [query, field] of [
+      ["limit=5&limit=6", "limit"],
+      ["q=a&q=b", "q"],
+      ["status=adopted&status=none", "status"],
+    ]) {
+      const problem = await expectProblem(await call(`/api/v1/agencies?${query}`), 422, "validation_failed");
+      expect(problem.errors).toEqual([{ field, message: expect.stringMatching(/は1回だけ指定してください$/) }]);
+    }
+    const dates = await expectProblem(
+      await call("/api/v1/eligibility?agency=462161&guarantee=advance&work=construction&contractedOn=2025-05-01&contractedOn=2025-06-01"),
+      422,
+      "validation_failed",
+    );
+    expect(dates.errors).toEqual([{ field: "contractedOn", message: "契約締結日（contractedOn）は1回だけ指定してください" }]);
+  });
+  it("gives the range message for real dates outside it, however early", async () => {
+    for (const date of ["0001-01-01", "0099-12-31", "1900-01-01"]) {
+      const problem = await expectProblem(
+        await call(`/api/v1/eligibility?agency=462161&guarantee=advance&work=construction&bidAnnouncedOn=${date}`),
+        422,
+        "validation_failed",
+      );
+      expect(problem.errors?.[0]?.message).toContain("平成12年1月1日から令和81年12月31日まで");
+    }
   });
   it("refuses a contract date before the bid-announcement date", async () => {
     const problem = await expectProblem(

@@ -1,6 +1,8 @@
 // The operator's command line (scripts/cli.ts), run as the operator runs it: a child process on
 // the repository's Node 24, against temp files and a loopback Hrana server started here.
+
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,8 +75,15 @@ afterAll(async () => {
 });
 
 describe("db migrate and db seed on a file", slow, () => {
-  it("creates the tables in a fresh file (and its folder), and does nothing the second time", async () => {
-    const url = `file:${join(dir, "fresh", "dev.db")}`;
+  it("refuses a --url whose folder does not exist (a typo must not make a new database)", async () => {
+    const missing = await cli(["db", "migrate", "--url", `file:${join(dir, "no-such-folder", "dev.db")}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("フォルダーがありません");
+    expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
+  });
+
+  it("creates the tables in a fresh file, and does nothing the second time", async () => {
+    const url = `file:${join(dir, "fresh.db")}`;
     const first = await cli(["db", "migrate", "--url", url]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
