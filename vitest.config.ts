@@ -19,6 +19,8 @@ export default defineConfig({
               compatibilityDate: "2026-10-01",
               compatibilityFlags: ["nodejs_compat"],
               bindings: { APP_ENV: "test" },
+              // .wasm imports (argon2) as compiled modules, as wrangler ships them in the Worker.
+              modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
             },
           }),
         ],

@@ -4,6 +4,7 @@ import type { Clock } from "./context.ts";
 import { notFound, onError } from "./http/errors.ts";
 import { limitBody, requestContext, requestId, securityHeaders } from "./http/middleware.ts";
 import { createRouter } from "./http/router.ts";
+import { authRoutes } from "./routes/auth.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { wellKnownRoutes } from "./routes/well-known.ts";
 
@@ -20,6 +21,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   const app = createRouter();
   app.use("*", requestId, securityHeaders, limitBody, requestContext(options.clock));
   app.route("/api/v1", publicRoutes);
+  app.route("/api/v1", authRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

@@ -8,21 +8,40 @@ import type { Bindings } from "./env.ts";
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
+/** Who is logged in on this request (set by the session middleware). */
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  email: string;
+  role: "contractor" | "staff";
+  companyId: string | null;
+  guarantorId: string | null;
+  branchId: string | null;
+  /** "second_factor": staff who gave the password but not yet the TOTP code. */
+  level: "full" | "second_factor";
+  expiresAt: string;
+}
+
 export interface RequestContext {
   readonly requestId: string;
   readonly env: Bindings;
   now(): Date;
   /** This request's own database handle (see db/client.ts for why it is never shared). */
   readonly db: Db;
+  /** The client's address as Cloudflare reports it ("unknown" locally without the header). */
+  readonly clientIp: string;
+  session: SessionUser | null;
 }
 
-export function createContext(options: { env: Bindings; requestId: string; clock?: Clock }): RequestContext {
-  const { env, requestId, clock = systemClock } = options;
+export function createContext(options: { env: Bindings; requestId: string; clock?: Clock; clientIp?: string }): RequestContext {
+  const { env, requestId, clock = systemClock, clientIp = "unknown" } = options;
   let db: Db | undefined;
   return {
     requestId,
     env,
     now: clock,
+    clientIp,
+    session: null,
     get db() {
       db ??= openDb({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
       return db;

@@ -29,7 +29,8 @@ export function requestContext(clock?: Clock): MiddlewareHandler<AppEnv> {
       );
       return problem(c, 500, { title: "サーバーの設定に誤りがあります", code: "bad_environment" });
     }
-    c.set("ctx", createContext({ env: parsed.data, requestId: c.get("requestId"), ...(clock === undefined ? {} : { clock }) }));
+    const clientIp = c.req.header("cf-connecting-ip") ?? "unknown";
+    c.set("ctx", createContext({ env: parsed.data, requestId: c.get("requestId"), clientIp, ...(clock === undefined ? {} : { clock }) }));
     return next();
   };
 }

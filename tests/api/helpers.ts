@@ -27,7 +27,7 @@ export function useTestDatabase() {
     /** A drizzle handle on this file's database, for factories and assertions. */
     db: () => openDb({ url: String(current()["DATABASE_URL"]) }),
     /** app.request() on this file's database; `clock` fixes "now" for this call. */
-    call(path: string, init: RequestInit = {}, options: { env?: TestEnv; clock?: Clock } = {}) {
+    async call(path: string, init: RequestInit = {}, options: { env?: TestEnv; clock?: Clock } = {}): Promise<Response> {
       const target = options.clock === undefined ? app : createApp({ clock: options.clock });
       return target.request(path, init, options.env ?? current());
     },
