@@ -8,7 +8,9 @@ export const companies = sqliteTable(
     name: text("name").notNull(),
     address: text("address").notNull(),
     representative: text("representative").notNull(),
-    status: text("status", { enum: ["pending", "approved"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "approved"] })
+      .notNull()
+      .default("pending"),
     createdAt: text("created_at").notNull(),
     approvedAt: text("approved_at"),
     approvedBy: text("approved_by"),
