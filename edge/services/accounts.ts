@@ -7,12 +7,13 @@ import { Conflict, TooMany, Unauthorized } from "../domain/errors.ts";
 import { hashPassword, verifyPassword } from "../security/password.ts";
 import { randomToken, sha256Hex } from "../security/tokens.ts";
 import { appendAudit, sealAudit } from "./audit.ts";
-import { clearAttempts, countAttempt, type Limit, secondsOver } from "./throttle.ts";
+import { clearAttempts, countAttempt, type Limit, secondsOver, uncountAttempt } from "./throttle.ts";
 
 export const SESSION_TTL_MS = 12 * 3600_000;
 /**
- * Login attempts allowed per account, and per client address, within 15 minutes. A success clears
- * the account's count; the client's keeps counting (an office behind one address has headroom).
+ * Login attempts allowed per account, and per client address, within 15 minutes. Every attempt is
+ * counted before it is judged (so a burst cannot slip past the limit); a success then clears the
+ * account's count and takes itself back from the client's, so only failures add up.
  */
 export const LOGIN_PER_ACCOUNT: Limit = { max: 10, windowMs: 15 * 60_000 };
 export const LOGIN_PER_CLIENT: Limit = { max: 100, windowMs: 15 * 60_000 };
@@ -101,6 +102,7 @@ export async function login({ ctx, input }: { ctx: RequestContext; input: Creden
   await ctx.db.batch([
     session.insert,
     clearAttempts(ctx, accountKey),
+    uncountAttempt(ctx, clientKey),
     appendAudit(ctx.db, { at: now, actor: user.id, action: "login.succeeded", subject: user.id, detail: { level } }),
   ]);
   await sealAudit(ctx.db);

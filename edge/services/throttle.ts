@@ -39,3 +39,11 @@ export function countAttempt(ctx: RequestContext, key: string, limit: Limit) {
 export function clearAttempts(ctx: RequestContext, key: string) {
   return ctx.db.delete(throttles).where(eq(throttles.key, key));
 }
+
+/** Take back one counted attempt that turned out fine (so successes never add up to a lock). */
+export function uncountAttempt(ctx: RequestContext, key: string) {
+  return ctx.db
+    .update(throttles)
+    .set({ count: sql`max(${throttles.count} - 1, 0)` })
+    .where(eq(throttles.key, key));
+}

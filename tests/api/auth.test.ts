@@ -190,3 +190,29 @@ describe("login throttling", () => {
     expect(check.entries).toBeGreaterThan(3);
   });
 });
+
+describe("login throttling per client", () => {
+  it("counts only failures against a client address: 120 good logins in a row pass", { timeout: 60_000 }, async () => {
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => register()));
+    for (let i = 0; i < 120; i++) {
+      const account = accounts[i % accounts.length];
+      if (account === undefined) throw new Error("no account");
+      const res = await post(
+        "/api/v1/auth/login",
+        { email: account.email, password: account.password },
+        { origin: ORIGIN, "cf-connecting-ip": "203.0.113.7" },
+      );
+      expect(res.status).toBe(200);
+    }
+  });
+  it("locks a client address after 100 failures across accounts", { timeout: 60_000 }, async () => {
+    const headers = { origin: ORIGIN, "cf-connecting-ip": "203.0.113.9" };
+    const statuses = await Promise.all(
+      Array.from({ length: 110 }, (_, i) =>
+        post("/api/v1/auth/login", { email: email(`spray${i}`), password: "Winter2026!" }, headers).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  });
+});
