@@ -31,17 +31,32 @@ export interface RequestContext {
   /** The client's address as Cloudflare reports it ("unknown" locally without the header). */
   readonly clientIp: string;
   session: SessionUser | null;
+  /**
+   * Work that need not delay the answer (sealing the audit chain): run after the response with
+   * waitUntil in the Worker, or awaited before it where there is no execution context (tests).
+   */
+  after(work: () => Promise<unknown>): void;
+  /** Runs what after() collected; called once by the request middleware. */
+  settle(): Promise<void>;
 }
 
 export function createContext(options: { env: Bindings; requestId: string; clock?: Clock; clientIp?: string }): RequestContext {
   const { env, requestId, clock = systemClock, clientIp = "unknown" } = options;
   let db: Db | undefined;
+  const pending: Array<() => Promise<unknown>> = [];
   return {
     requestId,
     env,
     now: clock,
     clientIp,
     session: null,
+    after(work) {
+      pending.push(work);
+    },
+    async settle() {
+      const results = await Promise.allSettled(pending.splice(0).map((work) => work()));
+      for (const r of results) if (r.status === "rejected") console.error(`deferred work failed (request ${requestId})`, r.reason);
+    },
     get db() {
       db ??= openDb({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
       return db;

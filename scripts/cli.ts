@@ -17,6 +17,18 @@ const PROGRAM = "npm run cli --";
 
 /** The database layer, loaded only by commands that use it: help and usage errors stay instant. */
 const database = () => import("../db/node.ts");
+/** What `staff create` and `audit verify` share with the Worker (rules, hashing, the audit chain), loaded likewise. */
+const accountsLayer = async () => {
+  const [orm, schema, domain, password, audit, errors] = await Promise.all([
+    import("drizzle-orm"),
+    import("../db/schema/index.ts"),
+    import("../edge/domain/accounts.ts"),
+    import("../edge/security/password.ts"),
+    import("../edge/services/audit.ts"),
+    import("../edge/domain/errors.ts"),
+  ]);
+  return { orm, schema, domain, password, audit, errors };
+};
 
 /** A mistake in how the command was called: usage on stderr, exit code 2. */
 class UsageError extends Error {
@@ -36,11 +48,13 @@ type Values<O extends ParseArgsOptionsConfig> = ReturnType<
   typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>
 >["values"];
 
+/** An option line for the usage text: synopsis, explanation, and whether it must be given. */
+type HelpLine = readonly [synopsis: string, text: string, required?: "required"];
+
 interface Command {
   words: readonly string[];
   summary: string;
-  /** Option lines for the usage text: [synopsis, explanation]. */
-  help: readonly (readonly [string, string])[];
+  help: readonly HelpLine[];
   run(args: string[]): Promise<void>;
 }
 
@@ -48,7 +62,7 @@ function command<const O extends ParseArgsOptionsConfig>(spec: {
   words: readonly string[];
   summary: string;
   options: O;
-  help: readonly (readonly [string, string])[];
+  help: readonly HelpLine[];
   /** Whether the command takes plain arguments besides its options. */
   positionals?: boolean;
   run(values: Values<O>, positionals: string[]): Promise<void>;
@@ -79,7 +93,7 @@ const targetOptions = {
 const targetHelp = [
   ["--url <URL>", `対象データベース（既定: 環境変数 DATABASE_URL、なければ ${DEFAULT_URL}）`],
   ["--auth-token <T>", "認証トークン（既定: 環境変数 DATABASE_AUTH_TOKEN。履歴に残らないよう環境変数を推奨）"],
-] as const;
+] as const satisfies readonly HelpLine[];
 
 /** Names the target database, then runs `work` on it with the database module loaded. */
 async function onTarget<T>(
@@ -90,6 +104,9 @@ async function onTarget<T>(
   console.log(`対象: ${target.label}`);
   return onDatabase(target, async () => work(await database(), target));
 }
+
+/** NewPassword's length rule (edge/domain/accounts.ts, not loaded for help); the tests keep the two in step. */
+const PASSWORD_RULE = "10〜128 文字";
 
 const commands: Command[] = [
   command({
@@ -117,6 +134,83 @@ const commands: Command[] = [
     },
   }),
   command({
+    words: ["staff", "create"],
+    summary: "保証会社の担当者（スタッフ）のアカウントを作成し、そのアカウント ID を最後の行に出力します",
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      guarantor: { type: "string" },
+      branch: { type: "string" },
+      "require-totp": { type: "boolean" },
+      ...targetOptions,
+    },
+    help: [
+      ["--email <E>", "ログインに使うメールアドレス（大文字・小文字は区別しません）", "required"],
+      [
+        "--password <P>",
+        `初期パスワード（${PASSWORD_RULE}）。省略すると環境変数 STAFF_PASSWORD を使います（read -rs STAFF_PASSWORD で入力して export すれば、シェルの履歴に残りません。推奨）`,
+      ],
+      ["--guarantor <G>", "所属する保証会社の ID（content/guarantors.json の wjcs、ejcs、hkcs）", "required"],
+      ["--branch <B>", "所属する支店の ID（任意。その保証会社の支店に限ります。例: wjcs-kagoshima）"],
+      ["--require-totp", "初回ログイン時に二要素認証（TOTP）の登録を必須にします（省略時は登録するまでパスワードのみ）"],
+      ...targetHelp,
+    ],
+    async run(values) {
+      const password = values.password ?? (process.env["STAFF_PASSWORD"] === "" ? undefined : process.env["STAFF_PASSWORD"]);
+      const missing = [
+        values.email === undefined ? "--email" : undefined,
+        password === undefined ? "--password（または環境変数 STAFF_PASSWORD）" : undefined,
+        values.guarantor === undefined ? "--guarantor" : undefined,
+      ].filter((m) => m !== undefined);
+      if (missing.length > 0) throw new UsageError(`必須のオプションがありません: ${missing.join("、")}`, staffCreate());
+      const created = await createStaff({
+        email: values.email ?? "",
+        password: password ?? "",
+        guarantorId: (values.guarantor ?? "").trim().toLowerCase(),
+        branchId: nonEmpty(values.branch)?.toLowerCase(),
+        totpRequired: values["require-totp"] === true,
+        target: values,
+      });
+      const where = [created.guarantorName, created.branchName].filter((n) => n !== null).join(" ");
+      const totp = created.totpRequired ? "二要素認証は初回ログイン時に登録が必要" : "二要素認証は登録するまで不要";
+      console.log(`スタッフアカウントを作成しました: ${created.email}（${where}、${totp}）。アカウント ID:`);
+      // The last line is the id alone, for scripts: ID=$(npm run -s cli -- staff create … | tail -n 1)
+      console.log(created.id);
+    },
+  }),
+  command({
+    words: ["audit", "verify"],
+    summary: "監査ログのハッシュ連鎖を先頭から検証し、壊れていれば最初の不整合な記録を示します（読み取りのみ）",
+    options: targetOptions,
+    help: targetHelp,
+    async run(values) {
+      const result = await onTarget(values, async (db, target) => {
+        const { audit } = await accountsLayer();
+        const { client, db: orm } = db.connectNode(target.url, target.authToken);
+        try {
+          return await audit.verifyAudit(orm);
+        } finally {
+          client.close();
+        }
+      });
+      if (result.firstBroken !== null) {
+        const row = result.firstBroken;
+        console.log(`正しく連鎖していた記録: ${result.entries} 件（うち未封印 ${result.unsealed} 件）`);
+        throw new OperatorError(
+          `監査ログの連鎖が壊れています。最初に一致しない記録: seq ${row.seq}（${row.at}、${row.action}）。` +
+            "この記録が書き換えられたか、これより前の記録が削除・挿入・並べ替えられています。",
+        );
+      }
+      console.log(`検証した記録: ${result.entries} 件（封印済み ${result.entries - result.unsealed} 件、未封印 ${result.unsealed} 件）`);
+      if (result.unsealed > 0) {
+        console.log(
+          `未封印の記録が ${result.unsealed} 件あります（書き込み直後でまだ連鎖に加わっていない末尾の記録です。次の書き込みで封印されます）。`,
+        );
+      }
+      console.log("監査ログの連鎖は正しく検証されました");
+    },
+  }),
+  command({
     words: ["help"],
     summary: "この説明を表示します（help <コマンド> でそのコマンドの説明）",
     options: {},
@@ -133,6 +227,110 @@ const commands: Command[] = [
     },
   }),
 ];
+
+/** The `staff create` entry, for usage errors raised outside parseArgs. */
+function staffCreate(): Command | undefined {
+  return commands.find((c) => c.words.join(" ") === "staff create");
+}
+
+// --- staff accounts ----------------------------------------------------------------------------------
+
+interface NewStaff {
+  email: string;
+  password: string;
+  guarantorId: string;
+  branchId: string | undefined;
+  totpRequired: boolean;
+  target: Parameters<typeof resolveTarget>[0];
+}
+
+/**
+ * Check the input with the registration form's rules, check the guarantor and branch against the
+ * target database, then write the user and its audit entry in one batch and seal the chain.
+ */
+async function createStaff(input: NewStaff) {
+  const { orm, schema, domain, password, audit, errors } = await accountsLayer();
+  const parsed = domain.Email.safeParse(input.email);
+  const passwordCheck = domain.NewPassword.safeParse(input.password);
+  const problems = [...(parsed.error?.issues ?? []), ...(passwordCheck.error?.issues ?? [])].map((i) => i.message);
+  if (problems.length > 0 || !parsed.success) throw new OperatorError(`入力内容に誤りがあります: ${problems.join("。")}`);
+  const email = parsed.data;
+
+  return onTarget(input.target, async (db, target) => {
+    const { client, db: conn } = db.connectNode(target.url, target.authToken);
+    try {
+      const { guarantors, branches, users } = schema;
+      const known = await conn.select({ id: guarantors.id, name: guarantors.name }).from(guarantors).orderBy(guarantors.id);
+      if (known.length === 0) {
+        throw new OperatorError(`保証会社が登録されていません。先に ${PROGRAM} db seed を実行してください（${target.label}）。`);
+      }
+      const guarantor = known.find((g) => g.id === input.guarantorId);
+      if (guarantor === undefined) {
+        throw new OperatorError(`保証会社が見つかりません: ${input.guarantorId}（指定できるのは ${known.map((g) => g.id).join("、")}）`);
+      }
+      let branchName: string | null = null;
+      if (input.branchId !== undefined) {
+        const [branch] = await conn.select().from(branches).where(orm.eq(branches.id, input.branchId));
+        if (branch === undefined || branch.guarantorId !== guarantor.id) {
+          const own = await conn.select({ id: branches.id }).from(branches).where(orm.eq(branches.guarantorId, guarantor.id));
+          const choices =
+            own.length === 0
+              ? `${guarantor.id} には支店が登録されていません`
+              : `${guarantor.id} の支店: ${own.map((b) => b.id).join("、")}`;
+          throw new OperatorError(
+            branch === undefined
+              ? `支店が見つかりません: ${input.branchId}（${choices}）`
+              : `支店 ${input.branchId} は ${branch.guarantorId} の支店で、${guarantor.id}（${guarantor.name}）の支店ではありません（${choices}）`,
+          );
+        }
+        branchName = branch.name;
+      }
+      const taken = `このメールアドレスは既に使われています: ${email}`;
+      const [existing] = await conn.select({ id: users.id }).from(users).where(orm.sql`lower(${users.email}) = ${email}`);
+      if (existing !== undefined) throw new OperatorError(taken);
+
+      let passwordHash: string;
+      try {
+        passwordHash = await password.hashPassword(input.password);
+      } catch (error) {
+        if (error instanceof errors.Invalid)
+          throw new OperatorError(`入力内容に誤りがあります: ${(error.errors ?? []).map((e) => e.message).join("。")}`);
+        throw error;
+      }
+      const id = crypto.randomUUID();
+      const now = new Date();
+      try {
+        await conn.batch([
+          conn.insert(users).values({
+            id,
+            email,
+            passwordHash,
+            role: "staff",
+            guarantorId: guarantor.id,
+            branchId: input.branchId ?? null,
+            totpRequired: input.totpRequired,
+            createdAt: now.toISOString(),
+          }),
+          audit.appendAudit(conn, {
+            at: now,
+            actor: "system",
+            action: "staff.created",
+            subject: id,
+            detail: { via: "cli", email, guarantor: guarantor.id, branch: input.branchId ?? null, totpRequired: input.totpRequired },
+          }),
+        ]);
+      } catch (error) {
+        // Someone took the address between the check and the write: the unique index decides.
+        if (causes(error).messages.some((m) => m.includes("UNIQUE constraint failed: users.email"))) throw new OperatorError(taken);
+        throw error;
+      }
+      await audit.sealAudit(conn);
+      return { id, email, guarantorName: guarantor.name, branchName, totpRequired: input.totpRequired };
+    } finally {
+      client.close();
+    }
+  });
+}
 
 // --- usage -----------------------------------------------------------------------------------------
 
@@ -151,7 +349,7 @@ function usage(): string {
 
 function commandUsage(c: Command): string {
   const width = Math.max(0, ...c.help.map(([synopsis]) => synopsis.length));
-  const synopsis = c.help.map(([s]) => ` [${s}]`).join("");
+  const synopsis = c.help.map(([s, , required]) => (required ? ` ${s}` : ` [${s}]`)).join("");
   return [
     `使い方: ${PROGRAM} ${c.words.join(" ")}${synopsis}`,
     "",
@@ -246,6 +444,7 @@ async function onDatabase<T>(target: Target, work: () => Promise<T>): Promise<T>
   try {
     return await work();
   } catch (error) {
+    if (error instanceof OperatorError) throw error;
     throw new OperatorError(describeDatabaseError(error, target));
   }
 }
@@ -323,14 +522,18 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Never let a secret reach the terminal, whatever the message. */
+/** The value given to `--name` on the command line (`--name V` or `--name=V`), if any. */
+function flagValue(name: string): string | undefined {
+  const index = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  const arg = index < 0 ? undefined : process.argv[index];
+  return arg === undefined ? undefined : arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : process.argv[index + 1];
+}
+
+/** Never let a secret (database token, staff password) reach the terminal, whatever the message. */
 function redact(text: string): string {
-  const token = nonEmpty(process.env["DATABASE_AUTH_TOKEN"]);
-  const flagIndex = process.argv.findIndex((a) => a === "--auth-token" || a.startsWith("--auth-token="));
-  const arg = flagIndex < 0 ? undefined : process.argv[flagIndex];
-  const flag = arg === undefined ? undefined : arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : process.argv[flagIndex + 1];
+  const secrets = [process.env["DATABASE_AUTH_TOKEN"], flagValue("--auth-token"), process.env["STAFF_PASSWORD"], flagValue("--password")];
   let out = text;
-  for (const secret of [token, nonEmpty(flag)]) if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("***");
+  for (const secret of secrets.map(nonEmpty)) if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("***");
   return out;
 }
 

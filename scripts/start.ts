@@ -1,7 +1,9 @@
 // `npm start`: the whole platform on this machine, as production runs it but local:
 // migrate and seed .local/dev.db, serve it over libSQL's HTTP protocol on loopback (workerd's
 // client speaks only HTTP), build the site and Worker, and run the Worker in workerd on PORT.
+// It runs with APP_ENV development, so it also prints the demo logins (scripts/demo-accounts.ts).
 import { mkdirSync } from "node:fs";
+import { type DemoAccounts, describeDemoAccounts, ensureDemoAccounts } from "./demo-accounts.ts";
 import { root, run, serve } from "./serve.ts";
 
 const port = Number(process.env["PORT"] ?? 4321);
@@ -16,8 +18,16 @@ async function main(): Promise<void> {
     await run("astro", ["build"], { ASTRO_OUT_DIR: `${root}dist` });
   }
   console.log("[2/2] データベースを準備し、Workers ランタイム（workerd）を起動しています…");
-  const served = await serve({ outDir: `${root}dist`, dbFile: `${root}.local/dev.db`, port });
-  console.log(`\n電子保証プラットフォームを起動しました: ${served.url}\n（終了するには Ctrl+C）\n`);
+  const dbFile = `${root}.local/dev.db`;
+  const served = await serve({ outDir: `${root}dist`, dbFile, port });
+  let demo: DemoAccounts;
+  try {
+    demo = await ensureDemoAccounts(`file:${dbFile}`);
+  } catch (error) {
+    await served.stop();
+    throw error;
+  }
+  console.log(`\n電子保証プラットフォームを起動しました: ${served.url}\n\n${describeDemoAccounts(demo)}\n\n（終了するには Ctrl+C）\n`);
   const stop = () => void served.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

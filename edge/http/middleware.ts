@@ -30,8 +30,18 @@ export function requestContext(clock?: Clock): MiddlewareHandler<AppEnv> {
       return problem(c, 500, { title: "サーバーの設定に誤りがあります", code: "bad_environment" });
     }
     const clientIp = c.req.header("cf-connecting-ip") ?? "unknown";
-    c.set("ctx", createContext({ env: parsed.data, requestId: c.get("requestId"), clientIp, ...(clock === undefined ? {} : { clock }) }));
-    return next();
+    const ctx = createContext({ env: parsed.data, requestId: c.get("requestId"), clientIp, ...(clock === undefined ? {} : { clock }) });
+    c.set("ctx", ctx);
+    await next();
+    let executionCtx: { waitUntil(p: Promise<unknown>): void } | undefined;
+    try {
+      executionCtx = c.executionCtx;
+    } catch {
+      executionCtx = undefined; // app.request() in tests: no execution context
+    }
+    if (executionCtx === undefined) await ctx.settle();
+    else executionCtx.waitUntil(ctx.settle());
+    return undefined;
   };
 }
 

@@ -65,7 +65,7 @@ export async function registerContractor({ ctx, input }: { ctx: RequestContext; 
     }
     throw error;
   }
-  await sealAudit(ctx.db);
+  ctx.after(() => sealAudit(ctx.db));
   return { userId, companyId, token: session.token, expiresAt: session.expiresAt };
 }
 
@@ -80,7 +80,7 @@ export async function login({ ctx, input }: { ctx: RequestContext; input: Creden
   const wait = Math.max(secondsOver(ctx, account, LOGIN_PER_ACCOUNT), secondsOver(ctx, client, LOGIN_PER_CLIENT));
   if (wait > 0) {
     await appendAudit(ctx.db, { at: now, actor: "anonymous", action: "login.throttled", detail: { client: ctx.clientIp } });
-    await sealAudit(ctx.db);
+    ctx.after(() => sealAudit(ctx.db));
     throw new TooMany(wait, "ログインの失敗が続いたため、しばらくログインできません。時間をおいてお試しください", "too_many_attempts");
   }
   const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
@@ -94,7 +94,7 @@ export async function login({ ctx, input }: { ctx: RequestContext; input: Creden
       subject: user?.id ?? null,
       detail: { client: ctx.clientIp },
     });
-    await sealAudit(ctx.db);
+    ctx.after(() => sealAudit(ctx.db));
     throw new Unauthorized("メールアドレスまたはパスワードが正しくありません", "invalid_credentials");
   }
   const level = user.role === "staff" && (user.totpSecret !== null || user.totpRequired) ? "second_factor" : "full";
@@ -105,7 +105,7 @@ export async function login({ ctx, input }: { ctx: RequestContext; input: Creden
     uncountAttempt(ctx, clientKey),
     appendAudit(ctx.db, { at: now, actor: user.id, action: "login.succeeded", subject: user.id, detail: { level } }),
   ]);
-  await sealAudit(ctx.db);
+  ctx.after(() => sealAudit(ctx.db));
   return { token: session.token, expiresAt: session.expiresAt, level };
 }
 
@@ -140,7 +140,7 @@ export async function logout({ ctx }: { ctx: RequestContext }) {
     ctx.db.delete(sessions).where(eq(sessions.id, session.sessionId)),
     appendAudit(ctx.db, { at: ctx.now(), actor: session.userId, action: "logout", subject: session.userId }),
   ]);
-  await sealAudit(ctx.db);
+  ctx.after(() => sealAudit(ctx.db));
 }
 
 export async function currentUser({ ctx }: { ctx: RequestContext }) {

@@ -3,6 +3,7 @@
 import { lt } from "drizzle-orm";
 import { scheduledRuns } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
+import { sealAudit } from "./audit.ts";
 
 export interface ScheduledJob {
   name: string;
@@ -21,7 +22,15 @@ export const pruneRuns: ScheduledJob = {
   },
 };
 
-export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns];
+/** Chains audit entries a request could not seal after answering (e.g. the isolate was evicted). */
+export const sealAuditLog: ScheduledJob = {
+  name: "seal-audit",
+  async run({ ctx }) {
+    return `${await sealAudit(ctx.db)} 件の監査ログを連鎖`;
+  },
+};
+
+export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns, sealAuditLog];
 
 /** Runs every job (one failing does not stop the others) and records the run. */
 export async function runScheduledJobs(input: {

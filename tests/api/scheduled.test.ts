@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { scheduledRuns } from "../../db/schema/index.ts";
 import { createContext } from "../../edge/context.ts";
 import { Bindings } from "../../edge/env.ts";
-import { runScheduledJobs, type ScheduledJob } from "../../edge/services/scheduled.ts";
+import { appendAudit, verifyAudit } from "../../edge/services/audit.ts";
+import { runScheduledJobs, type ScheduledJob, sealAuditLog } from "../../edge/services/scheduled.ts";
 import { makeScheduledRun } from "./factories.ts";
 import { fixedClock, json, useTestDatabase } from "./helpers.ts";
 
@@ -17,7 +18,7 @@ describe("runScheduledJobs", () => {
     const recent = await makeScheduledRun(db(), { startedAt: "2026-11-01T00:00:00.000Z" });
     const ctx = contextAt("2026-12-01T00:00:00.000Z");
     const result = await runScheduledJobs({ ctx, cron: "17 * * * *", scheduledTime: Date.parse("2026-12-01T00:00:00Z") });
-    expect(result).toEqual({ outcome: "ok", detail: { "prune-runs": "1 件の古い実行記録を削除" } });
+    expect(result).toEqual({ outcome: "ok", detail: { "prune-runs": "1 件の古い実行記録を削除", "seal-audit": "0 件の監査ログを連鎖" } });
     const ids = (await db().select({ id: scheduledRuns.id }).from(scheduledRuns)).map((r) => r.id);
     expect(ids).not.toContain(old.id);
     expect(ids).toContain(recent.id);
@@ -36,6 +37,18 @@ describe("runScheduledJobs", () => {
     expect(result).toEqual({ outcome: "failed", detail: { broken: "失敗: メール送信先に接続できません", fine: "完了" } });
     const rows = await db().select().from(scheduledRuns);
     expect(rows.find((r) => r.id === ctx.requestId)).toMatchObject({ outcome: "failed", detail: result.detail });
+  });
+});
+
+describe("the audit backstop", () => {
+  it("chains audit entries left unsealed", async () => {
+    const ctx = contextAt("2026-12-01T02:00:00.000Z");
+    await appendAudit(db(), { at: ctx.now(), actor: "system", action: "staff.created", subject: "x" });
+    await appendAudit(db(), { at: ctx.now(), actor: "system", action: "staff.created", subject: "y" });
+    expect((await verifyAudit(db())).unsealed).toBe(2);
+    const result = await runScheduledJobs({ ctx, cron: "17 * * * *", scheduledTime: 0, jobs: [sealAuditLog] });
+    expect(result.detail).toEqual({ "seal-audit": "2 件の監査ログを連鎖" });
+    expect(await verifyAudit(db())).toMatchObject({ unsealed: 0, firstBroken: null });
   });
 });
 

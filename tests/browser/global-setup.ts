@@ -2,6 +2,7 @@
 // database, in Debian's Chromium. The build goes to its own folder so it never races `npm start`.
 import { mkdirSync, rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
+import { type DemoAccounts, ensureDemoAccounts } from "../../scripts/demo-accounts.ts";
 import { freePort, root, run, serve } from "../../scripts/serve.ts";
 
 declare module "vitest" {
@@ -9,6 +10,8 @@ declare module "vitest" {
     baseUrl: string;
     /** The database file the served Worker uses (through the loopback libSQL server). */
     dbFile: string;
+    /** The logins `npm start` prints: an approved contractor and a staff member without TOTP. */
+    demoAccounts: DemoAccounts;
   }
 }
 
@@ -20,5 +23,11 @@ export default async function setup(project: TestProject) {
   const served = await serve({ outDir: `${dir}/dist`, dbFile: `${dir}/test.db`, port: await freePort(), log: "ignore" });
   project.provide("baseUrl", served.url);
   project.provide("dbFile", `${dir}/test.db`);
+  try {
+    project.provide("demoAccounts", await ensureDemoAccounts(`file:${dir}/test.db`));
+  } catch (error) {
+    await served.stop();
+    throw error;
+  }
   return () => served.stop();
 }

@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +11,12 @@ import { createClient } from "@libsql/client";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import guarantorsJson from "../../content/guarantors.json" with { type: "json" };
-import { MIGRATIONS } from "../../db/node.ts";
+import { connectNode, MIGRATIONS, prepareDatabase } from "../../db/node.ts";
 import { type HranaServer, startHranaServer } from "../../db/server/hrana.ts";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../../edge/domain/accounts.ts";
+import { verifyPassword } from "../../edge/security/password.ts";
+import { appendAudit, sealAudit, verifyAudit } from "../../edge/services/audit.ts";
+import { DEMO_CONTRACTOR_EMAIL, DEMO_IDS, DEMO_STAFF_EMAIL, ensureDemoAccounts } from "../../scripts/demo-accounts.ts";
 import { freePort } from "../../scripts/serve.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,7 +68,36 @@ async function inspect(url: string): Promise<{ tables: string[]; migrations: num
   }
 }
 
+type Row = Record<string, unknown>;
+
+/** Rows of one query, read with a client of our own. */
+async function query(url: string, statement: string, args: (string | number | null)[] = []): Promise<Row[]> {
+  const client = createClient({ url });
+  try {
+    return (await client.execute({ sql: statement, args })).rows.map((r) => ({ ...r }));
+  } finally {
+    client.close();
+  }
+}
+
+/** Every row of every table, as text: what a copy of the database would give away. */
+async function dumpRows(url: string): Promise<string> {
+  const tables = await query(url, "SELECT name FROM sqlite_master WHERE type = 'table'");
+  const dumps = await Promise.all(tables.map(async (t) => JSON.stringify(await query(url, `SELECT * FROM "${String(t["name"])}"`))));
+  return dumps.join("\n");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const ARGON2ID = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
 let dir: string;
+
+/** A migrated and seeded database file of its own, made in-process (quicker than two CLI runs). */
+async function preparedFile(name: string, options: { seed?: boolean } = {}): Promise<string> {
+  const url = `file:${join(dir, name)}`;
+  await prepareDatabase(url, options);
+  return url;
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "denshi-cli-"));
@@ -219,5 +252,262 @@ describe("mistakes and failures", { ...slow, concurrent: true }, () => {
       expect(run.stdout + run.stderr).not.toContain(SECRET);
     }
     expect(inUrl.stdout).toContain("authToken=***");
+  });
+});
+
+describe("staff create", slow, () => {
+  let url: string;
+  const password = "Sakurajima-2026-desk";
+
+  beforeAll(async () => {
+    url = await preparedFile("staff.db");
+  });
+
+  it("creates a staff account: id alone on the last line, argon2id hash, audit entry, chain intact", async () => {
+    const args = ["--email", " Tanaka@Example.JP ", "--password", password, "--guarantor", "wjcs", "--branch", "wjcs-kagoshima"];
+    const run = await cli(["staff", "create", "--url", url, ...args]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines.at(-1)).toBe(""); // one final newline, then nothing
+    const id = lines.at(-2) ?? "";
+    expect(id).toMatch(UUID);
+    expect(lines.at(-3)).toBe(
+      "スタッフアカウントを作成しました: tanaka@example.jp（西日本建設業保証株式会社 鹿児島支店、二要素認証は登録するまで不要）。アカウント ID:",
+    );
+    expect(run.stdout).not.toContain(password);
+
+    const [user] = await query(url, "SELECT * FROM users WHERE id = ?", [id]);
+    expect(user).toMatchObject({
+      email: "tanaka@example.jp",
+      role: "staff",
+      guarantor_id: "wjcs",
+      branch_id: "wjcs-kagoshima",
+      company_id: null,
+      totp_secret: null,
+      totp_required: 0,
+    });
+    const hash = String(user?.["password_hash"]);
+    expect(hash).toMatch(ARGON2ID);
+    expect(await verifyPassword(password, hash)).toBe(true);
+
+    // The password is nowhere: not in any row, not in the file's bytes (nor its WAL).
+    const dump = await dumpRows(url);
+    expect(dump).toContain(id);
+    expect(dump).not.toContain(password);
+    const file = join(dir, "staff.db");
+    for (const path of [file, `${file}-wal`]) {
+      if (existsSync(path)) expect((await readFile(path)).includes(password)).toBe(false);
+    }
+
+    const entries = await query(url, "SELECT * FROM audit_log WHERE action = 'staff.created' AND subject = ?", [id]);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: "system", hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(String(entries[0]?.["detail"]))).toEqual({
+      via: "cli",
+      email: "tanaka@example.jp",
+      guarantor: "wjcs",
+      branch: "wjcs-kagoshima",
+      totpRequired: false,
+    });
+    const verified = await cli(["audit", "verify", "--url", url]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain("検証した記録: 1 件（封印済み 1 件、未封印 0 件）");
+    expect(verified.stdout).toContain("監査ログの連鎖は正しく検証されました");
+  });
+
+  it("stores --require-totp, takes the password from STAFF_PASSWORD and the target from DATABASE_URL", async () => {
+    const secret = "from-the-environment-42";
+    const run = await cli(["staff", "create", "--email", "sato@example.jp", "--guarantor", "EJCS", "--require-totp"], {
+      STAFF_PASSWORD: secret,
+      DATABASE_URL: url,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("sato@example.jp（東日本建設業保証株式会社、二要素認証は初回ログイン時に登録が必要）");
+    const id = run.stdout.trimEnd().split("\n").at(-1) ?? "";
+    expect(id).toMatch(UUID);
+    const [user] = await query(url, "SELECT * FROM users WHERE id = ?", [id]);
+    expect(user).toMatchObject({ guarantor_id: "ejcs", branch_id: null, totp_required: 1 });
+    expect(await verifyPassword(secret, String(user?.["password_hash"]))).toBe(true);
+    expect(run.stdout).not.toContain(secret);
+  });
+});
+
+describe("staff create refuses", { ...slow, concurrent: true }, () => {
+  let url: string;
+  let bare: string;
+  const password = "a-good-long-password";
+  const create = (args: string[], env: Record<string, string> = {}) => cli(["staff", "create", "--url", url, ...args], env);
+
+  beforeAll(async () => {
+    [url, bare] = await Promise.all([preparedFile("refusals.db"), preparedFile("unseeded.db", { seed: false })]);
+    await query(
+      url,
+      "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u1', 'taken@example.jp', 'x', 'contractor', '2026-01-01')",
+    );
+  });
+
+  afterAll(async () => {
+    // Nothing was written by any refusal.
+    expect(await query(url, "SELECT count(*) AS n FROM users")).toEqual([{ n: 1 }]);
+    expect(await query(url, "SELECT count(*) AS n FROM audit_log")).toEqual([{ n: 0 }]);
+  });
+
+  const refused = (run: Run, message: string) => {
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`エラー: ${message}`);
+    expect(run.stdout + run.stderr).not.toContain(password);
+    expect(run.stdout).not.toMatch(UUID);
+    noStackTrace(run.stderr);
+  };
+
+  it("an unknown guarantor, naming the known ones", async () => {
+    const run = await create(["--email", "a@example.jp", "--password", password, "--guarantor", "zzcs"]);
+    refused(run, "保証会社が見つかりません: zzcs（指定できるのは ejcs、hkcs、wjcs）");
+  });
+
+  it("a branch of another guarantor, and an unknown branch", async () => {
+    const [foreign, unknown] = await Promise.all([
+      create(["--email", "a@example.jp", "--password", password, "--guarantor", "ejcs", "--branch", "wjcs-kagoshima"]),
+      create(["--email", "a@example.jp", "--password", password, "--guarantor", "hkcs", "--branch", "hkcs-sapporo"]),
+    ]);
+    refused(foreign, "支店 wjcs-kagoshima は wjcs の支店で、ejcs（東日本建設業保証株式会社）の支店ではありません（ejcs の支店: ");
+    refused(unknown, "支店が見つかりません: hkcs-sapporo（hkcs には支店が登録されていません）");
+  });
+
+  it("an e-mail address already in use, whatever its case", async () => {
+    const run = await create(["--email", "Taken@EXAMPLE.jp", "--password", password, "--guarantor", "wjcs"]);
+    refused(run, "このメールアドレスは既に使われています: taken@example.jp");
+  });
+
+  it("a short password and a malformed e-mail, with the registration form's messages", async () => {
+    const [short, email, both] = await Promise.all([
+      create(["--email", "a@example.jp", "--password", "short-pw", "--guarantor", "wjcs"]),
+      create(["--email", "not-an-email", "--password", password, "--guarantor", "wjcs"]),
+      create(["--email", "x@", "--guarantor", "wjcs"], { STAFF_PASSWORD: "tiny" }),
+    ]);
+    refused(short, `入力内容に誤りがあります: パスワードは${PASSWORD_MIN}文字以上にしてください`);
+    refused(email, "入力内容に誤りがあります: メールアドレスの形式が正しくありません");
+    refused(both, `入力内容に誤りがあります: メールアドレスの形式が正しくありません。パスワードは${PASSWORD_MIN}文字以上にしてください`);
+  });
+
+  it("a database without the reference rows, asking for db seed", async () => {
+    const run = await cli(["staff", "create", "--url", bare, "--email", "a@example.jp", "--password", password, "--guarantor", "wjcs"]);
+    refused(run, "保証会社が登録されていません。先に npm run cli -- db seed を実行してください");
+  });
+
+  it("missing options, with usage text and exit code 2", async () => {
+    const run = await cli(["staff", "create", "--url", url, "--email", "a@example.jp"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("必須のオプションがありません: --password（または環境変数 STAFF_PASSWORD）、--guarantor");
+    expect(run.stderr).toContain(
+      "使い方: npm run cli -- staff create --email <E> [--password <P>] --guarantor <G> [--branch <B>] [--require-totp]",
+    );
+  });
+
+  it("nothing, when asked for help: the options, the password rule and why STAFF_PASSWORD", async () => {
+    const help = await cli(["staff", "create", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(`${PASSWORD_MIN}〜${PASSWORD_MAX} 文字`);
+    expect(help.stdout).toMatch(/STAFF_PASSWORD.*シェルの履歴に残りません/);
+    expect(help.stdout).toContain("--require-totp");
+    const all = await cli(["help"]);
+    expect(all.stdout).toMatch(/staff create .*スタッフ/);
+    expect(all.stdout).toMatch(/audit verify .*監査ログ/);
+  });
+});
+
+describe("audit verify", slow, () => {
+  it("passes an intact chain (counting unsealed entries apart), then names the first tampered entry", async () => {
+    const url = await preparedFile("audit.db");
+    const { client, db } = connectNode(url);
+    try {
+      const at = new Date("2026-04-01T09:00:00.000Z");
+      await appendAudit(db, { at, actor: "system", action: "contractor.registered", subject: "c1", detail: { company: "甲建設" } });
+      await appendAudit(db, { at, actor: "system", action: "company.approved", subject: "c1" });
+      await appendAudit(db, { at, actor: "u1", action: "login.succeeded", subject: "u1" });
+      expect(await sealAudit(db)).toBe(3);
+      await appendAudit(db, { at, actor: "anonymous", action: "login.failed" }); // not sealed yet
+    } finally {
+      client.close();
+    }
+
+    const ok = await cli(["audit", "verify", "--url", url]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("検証した記録: 4 件（封印済み 3 件、未封印 1 件）");
+    expect(ok.stdout).toContain("未封印の記録が 1 件あります");
+    expect(ok.stdout.trimEnd().split("\n").at(-1)).toBe("監査ログの連鎖は正しく検証されました");
+
+    await query(url, `UPDATE audit_log SET detail = '{"note":"書き換え"}' WHERE seq = 2`);
+    const broken = await cli(["audit", "verify", "--url", url]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain("正しく連鎖していた記録: 1 件");
+    expect(broken.stderr).toContain(
+      "エラー: 監査ログの連鎖が壊れています。最初に一致しない記録: seq 2（2026-04-01T09:00:00.000Z、company.approved）",
+    );
+    expect(broken.stdout).not.toContain("正しく検証されました");
+    noStackTrace(broken.stderr);
+  });
+});
+
+describe("demo accounts (npm start)", slow, () => {
+  it("creates an approved contractor and a staff member, idempotently, with a new password each time", async () => {
+    const url = await preparedFile("demo.db");
+    const first = await ensureDemoAccounts(url);
+    expect(first.contractor).toMatchObject({ id: DEMO_IDS.contractor, email: DEMO_CONTRACTOR_EMAIL, companyId: DEMO_IDS.company });
+    expect(first.staff).toMatchObject({ id: DEMO_IDS.staff, email: DEMO_STAFF_EMAIL, guarantorId: "wjcs", branchId: "wjcs-kagoshima" });
+    for (const login of [first.contractor, first.staff]) expect(login.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+
+    const users = async () => query(url, "SELECT * FROM users ORDER BY id");
+    const firstUsers = await users();
+    expect(firstUsers).toMatchObject([
+      { id: DEMO_IDS.contractor, role: "contractor", company_id: DEMO_IDS.company, guarantor_id: null },
+      { id: DEMO_IDS.staff, role: "staff", guarantor_id: "wjcs", branch_id: "wjcs-kagoshima", totp_required: 0, totp_secret: null },
+    ]);
+    expect(await query(url, "SELECT id, status FROM companies")).toEqual([{ id: DEMO_IDS.company, status: "approved" }]);
+    const [contractorHash, staffHash] = firstUsers.map((u) => String(u["password_hash"]));
+    expect(contractorHash).toMatch(ARGON2ID);
+    expect(await verifyPassword(first.contractor.password, contractorHash ?? "")).toBe(true);
+    expect(await verifyPassword(first.staff.password, staffHash ?? "")).toBe(true);
+
+    // A session and a TOTP enrolment from the earlier run: both end with the new password.
+    await query(
+      url,
+      "INSERT INTO sessions (id, user_id, created_at, expires_at, level) VALUES ('s1', ?, '2026-01-01', '2999-01-01', 'full')",
+      [DEMO_IDS.staff],
+    );
+    await query(url, "UPDATE users SET totp_secret = 'enc', totp_last_step = 1 WHERE id = ?", [DEMO_IDS.staff]);
+    const audited = await query(url, "SELECT action FROM audit_log ORDER BY seq");
+    expect(audited.map((r) => r["action"])).toEqual(["contractor.registered", "company.approved", "staff.created"]);
+
+    const second = await ensureDemoAccounts(url);
+    expect([second.contractor.id, second.staff.id]).toEqual([first.contractor.id, first.staff.id]);
+    expect(second.contractor.password).not.toBe(first.contractor.password);
+    expect(second.staff.password).not.toBe(first.staff.password);
+    const secondUsers = await users();
+    expect(secondUsers).toHaveLength(2);
+    expect(secondUsers[1]).toMatchObject({ totp_secret: null, totp_last_step: null, totp_required: 0 });
+    const [newContractorHash, newStaffHash] = secondUsers.map((u) => String(u["password_hash"]));
+    expect(await verifyPassword(first.contractor.password, newContractorHash ?? "")).toBe(false);
+    expect(await verifyPassword(first.staff.password, newStaffHash ?? "")).toBe(false);
+    expect(await verifyPassword(second.staff.password, newStaffHash ?? "")).toBe(true);
+    expect(await query(url, "SELECT count(*) AS n FROM sessions")).toEqual([{ n: 0 }]);
+    expect(await query(url, "SELECT count(*) AS n FROM companies")).toEqual([{ n: 1 }]);
+    expect(await query(url, "SELECT count(*) AS n FROM audit_log")).toEqual([{ n: 3 }]); // created once, not per start
+
+    const { client, db } = connectNode(url);
+    try {
+      expect(await verifyAudit(db)).toMatchObject({ entries: 3, unsealed: 0, firstBroken: null });
+    } finally {
+      client.close();
+    }
+    expect(await dumpRows(url)).not.toContain(second.staff.password);
+  });
+
+  it("refuses a database that is not on this machine", async () => {
+    await expect(ensureDemoAccounts("libsql://production-example.turso.io")).rejects.toThrow(/this machine only/);
+    await expect(ensureDemoAccounts("https://db.example.com")).rejects.toThrow(/this machine only/);
   });
 });

@@ -8,7 +8,11 @@ const company = { name: "株式会社負荷試験", address: "佐賀県鳥栖市
 const post = (path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", origin: base } });
 const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
+  return counts;
+}
 
 describe(`accounts under bursts through wrangler dev`, () => {
   it(`${N} simultaneous registrations, then ${N} simultaneous logins, then 200 session reads`, { timeout: 120_000 }, async () => {
