@@ -6,6 +6,7 @@ import { limitBody, requestContext, requestId, securityHeaders } from "./http/mi
 import { createRouter } from "./http/router.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { staffRoutes } from "./routes/staff.ts";
 import { wellKnownRoutes } from "./routes/well-known.ts";
 
 // Zod's own messages (wrong type, missing field …) in Japanese, for every schema.
@@ -22,6 +23,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.use("*", requestId, securityHeaders, limitBody, requestContext(options.clock));
   app.route("/api/v1", publicRoutes);
   app.route("/api/v1", authRoutes);
+  app.route("/api/v1", staffRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

@@ -37,6 +37,16 @@ export function appendAudit(db: Database, entry: AuditEntry) {
   });
 }
 
+/**
+ * The same entry, written only if the statement just before it in the batch changed a row
+ * (SQLite's changes()): a no-op approval or a lost race leaves no false history.
+ */
+export function appendAuditIfChanged(db: Database, entry: AuditEntry) {
+  return db.run(sql`insert into ${auditLog} (at, actor, action, subject, detail)
+    select ${entry.at.toISOString()}, ${entry.actor}, ${entry.action}, ${entry.subject ?? null}, ${JSON.stringify(entry.detail ?? {})}
+    where changes() > 0`);
+}
+
 type Row = typeof auditLog.$inferSelect;
 const link = (previous: string, row: Row) =>
   sha256Hex(`${previous}\n${JSON.stringify([row.seq, row.at, row.actor, row.action, row.subject, row.detail])}`);

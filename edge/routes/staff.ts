@@ -1,0 +1,66 @@
+// The surety desk (staff of one guarantor): companies waiting for approval.
+import { createRoute, z } from "@hono/zod-openapi";
+import { oneOf } from "../domain/fields.ts";
+import { requireRole } from "../http/auth-guards.ts";
+import { problemResponse } from "../http/openapi.ts";
+import { createRouter } from "../http/router.ts";
+import { loadSession, sameOrigin } from "../http/session.ts";
+import { approveCompany, listCompanies } from "../services/companies.ts";
+
+export const staffRoutes = createRouter();
+staffRoutes.use("/staff/*", loadSession, sameOrigin, requireRole("staff"));
+
+const Company = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    address: z.string(),
+    representative: z.string(),
+    status: z.enum(["pending", "approved"]),
+    createdAt: z.string(),
+    approvedAt: z.string().nullable(),
+  })
+  .openapi("Company");
+const view = (c: z.infer<typeof Company>) => ({
+  id: c.id,
+  name: c.name,
+  address: c.address,
+  representative: c.representative,
+  status: c.status,
+  createdAt: c.createdAt,
+  approvedAt: c.approvedAt,
+});
+const denied = { 401: problemResponse("未ログイン・二要素認証が未確認"), 403: problemResponse("担当者以外・このサイト以外からの操作") };
+
+staffRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/staff/companies",
+    summary: "登録された受注者の会社（承認待ちなど）",
+    request: { query: z.object({ status: oneOf("状態（status）", ["pending", "approved"]).optional() }) },
+    responses: {
+      200: { description: "会社の一覧（新しい順）", content: { "application/json": { schema: z.object({ items: z.array(Company) }) } } },
+      ...denied,
+      422: problemResponse("検索条件の誤り"),
+    },
+  }),
+  async (c) => {
+    const items = await listCompanies({ ctx: c.var.ctx, status: c.req.valid("query").status });
+    return c.json({ items: items.map(view) }, 200);
+  },
+);
+
+staffRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/staff/companies/{id}/approve",
+    summary: "会社を承認する（承認後に保証の申込みができます）",
+    request: { params: z.object({ id: z.string().max(64, { error: "会社の ID が長すぎます" }) }) },
+    responses: {
+      200: { description: "承認しました（承認済みならそのまま）", content: { "application/json": { schema: Company } } },
+      ...denied,
+      404: problemResponse("該当する会社がありません"),
+    },
+  }),
+  async (c) => c.json(view(await approveCompany({ ctx: c.var.ctx, companyId: c.req.valid("param").id })), 200),
+);
