@@ -1,7 +1,7 @@
 // Work that Cron Triggers run (wrangler.jsonc `triggers.crons`): each job is a verb over the
 // request context; every run is recorded, so the operator can see that it ran and how it ended.
-import { lt } from "drizzle-orm";
-import { scheduledRuns } from "../../db/schema/index.ts";
+import { lt, lte } from "drizzle-orm";
+import { scheduledRuns, sessions, throttles } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
 import { sealAudit } from "./audit.ts";
 
@@ -30,7 +30,24 @@ export const sealAuditLog: ScheduledJob = {
   },
 };
 
-export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns, sealAuditLog];
+/** Expired sessions and throttle windows long past serve no one: delete them. */
+export const sweepExpired: ScheduledJob = {
+  name: "sweep-expired",
+  async run({ ctx }) {
+    const now = ctx.now();
+    const [gone, windows] = await ctx.db.batch([
+      ctx.db.delete(sessions).where(lte(sessions.expiresAt, now.toISOString())).returning({ id: sessions.id }),
+      // Every limit's window is at most a day; a row untouched for a day is over.
+      ctx.db
+        .delete(throttles)
+        .where(lt(throttles.windowStart, now.getTime() - 86_400_000))
+        .returning({ key: throttles.key }),
+    ]);
+    return `期限切れのセッション ${gone.length} 件、試行回数の記録 ${windows.length} 件を削除`;
+  },
+};
+
+export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns, sealAuditLog, sweepExpired];
 
 /** Runs every job (one failing does not stop the others) and records the run. */
 export async function runScheduledJobs(input: {

@@ -1,10 +1,10 @@
 // Scheduled jobs and the injectable clock, on this file's own database.
 import { describe, expect, it } from "vitest";
-import { scheduledRuns } from "../../db/schema/index.ts";
+import { scheduledRuns, sessions, throttles, users } from "../../db/schema/index.ts";
 import { createContext } from "../../edge/context.ts";
 import { Bindings } from "../../edge/env.ts";
 import { appendAudit, verifyAudit } from "../../edge/services/audit.ts";
-import { runScheduledJobs, type ScheduledJob, sealAuditLog } from "../../edge/services/scheduled.ts";
+import { runScheduledJobs, type ScheduledJob, sealAuditLog, sweepExpired } from "../../edge/services/scheduled.ts";
 import { makeScheduledRun } from "./factories.ts";
 import { fixedClock, json, useTestDatabase } from "./helpers.ts";
 
@@ -18,7 +18,14 @@ describe("runScheduledJobs", () => {
     const recent = await makeScheduledRun(db(), { startedAt: "2026-11-01T00:00:00.000Z" });
     const ctx = contextAt("2026-12-01T00:00:00.000Z");
     const result = await runScheduledJobs({ ctx, cron: "17 * * * *", scheduledTime: Date.parse("2026-12-01T00:00:00Z") });
-    expect(result).toEqual({ outcome: "ok", detail: { "prune-runs": "1 件の古い実行記録を削除", "seal-audit": "0 件の監査ログを連鎖" } });
+    expect(result).toEqual({
+      outcome: "ok",
+      detail: {
+        "prune-runs": "1 件の古い実行記録を削除",
+        "seal-audit": "0 件の監査ログを連鎖",
+        "sweep-expired": "期限切れのセッション 0 件、試行回数の記録 0 件を削除",
+      },
+    });
     const ids = (await db().select({ id: scheduledRuns.id }).from(scheduledRuns)).map((r) => r.id);
     expect(ids).not.toContain(old.id);
     expect(ids).toContain(recent.id);
@@ -37,6 +44,36 @@ describe("runScheduledJobs", () => {
     expect(result).toEqual({ outcome: "failed", detail: { broken: "失敗: メール送信先に接続できません", fine: "完了" } });
     const rows = await db().select().from(scheduledRuns);
     expect(rows.find((r) => r.id === ctx.requestId)).toMatchObject({ outcome: "failed", detail: result.detail });
+  });
+});
+
+describe("the expiry sweep", () => {
+  it("deletes expired sessions and old throttle windows, and nothing live", async () => {
+    const userId = crypto.randomUUID();
+    await db()
+      .insert(users)
+      .values({ id: userId, email: `${userId}@example.jp`, passwordHash: "x", role: "contractor", createdAt: "2026-11-30T00:00:00Z" });
+    await db()
+      .insert(sessions)
+      .values([
+        { id: "expired", userId, createdAt: "2026-11-30T00:00:00Z", expiresAt: "2026-11-30T12:00:00.000Z", level: "full" },
+        { id: "live", userId, createdAt: "2026-12-01T00:00:00Z", expiresAt: "2026-12-01T12:00:00.000Z", level: "full" },
+      ]);
+    await db()
+      .insert(throttles)
+      .values([
+        { key: "old", windowStart: Date.parse("2026-11-29T00:00:00Z"), count: 3 },
+        { key: "recent", windowStart: Date.parse("2026-12-01T00:50:00Z"), count: 3 },
+      ]);
+    const result = await runScheduledJobs({
+      ctx: contextAt("2026-12-01T01:00:00.000Z"),
+      cron: "17 * * * *",
+      scheduledTime: 0,
+      jobs: [sweepExpired],
+    });
+    expect(result.detail).toEqual({ "sweep-expired": "期限切れのセッション 1 件、試行回数の記録 1 件を削除" });
+    expect((await db().select().from(sessions)).map((r) => r.id)).toEqual(["live"]);
+    expect((await db().select().from(throttles)).map((r) => r.key)).toEqual(["recent"]);
   });
 });
 
