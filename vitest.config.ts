@@ -1,6 +1,12 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/**
+ * DATA_ENCRYPTION_KEY for the workerd tests only (base64 of 32 bytes, "test-only-data-encryption-key-32"):
+ * a binding here, and given to tests/api/helpers.ts through inject() for the env it passes the app.
+ */
+const TEST_DATA_ENCRYPTION_KEY = "dGVzdC1vbmx5LWRhdGEtZW5jcnlwdGlvbi1rZXktMzI=";
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,7 +24,7 @@ export default defineConfig({
             miniflare: {
               compatibilityDate: "2026-10-01",
               compatibilityFlags: ["nodejs_compat"],
-              bindings: { APP_ENV: "test" },
+              bindings: { APP_ENV: "test", DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY },
               // .wasm imports (argon2) as compiled modules, as wrangler ships them in the Worker.
               modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
             },
@@ -28,6 +34,7 @@ export default defineConfig({
           name: "workers",
           include: ["tests/api/**/*.test.ts"],
           globalSetup: ["tests/api/global-setup.ts"],
+          provide: { dataEncryptionKey: TEST_DATA_ENCRYPTION_KEY },
         },
       },
       {

@@ -4,6 +4,7 @@ import type { Clock } from "./context.ts";
 import { notFound, onError } from "./http/errors.ts";
 import { limitBody, requestContext, requestId, securityHeaders } from "./http/middleware.ts";
 import { createRouter } from "./http/router.ts";
+import { applicationRoutes } from "./routes/applications.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { staffRoutes } from "./routes/staff.ts";
@@ -24,6 +25,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.route("/api/v1", publicRoutes);
   app.route("/api/v1", authRoutes);
   app.route("/api/v1", staffRoutes);
+  app.route("/api/v1", applicationRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

@@ -1,6 +1,8 @@
 // Build the site and run the Worker in workerd against a libSQL file: shared by `npm start`
 // and the browser tests, so both exercise the same path production takes.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { prepareDatabase } from "../db/node.ts";
@@ -32,6 +34,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The DATA_ENCRYPTION_KEY (edge/env.ts) a local Worker runs with: a random one kept beside the
+ * database file whose TOTP secrets it seals (`<db>.data-key`, made on first use, mode 0600). A key
+ * new at every start would leave every enrolment on .local/dev.db unreadable after a restart; a
+ * fresh database (the browser tests' and benchmarks' folders are wiped) gets a fresh key. Local
+ * only: production's is a Worker secret (.dev.vars.example).
+ */
+export function localDataKey(dbFile: string): string {
+  const file = `${dbFile}.data-key`;
+  const kept = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+  if (/^[A-Za-z0-9+/]{43}=$/.test(kept)) return kept;
+  const key = randomBytes(32).toString("base64");
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 export interface Served {
   url: string;
   db: HranaServer;
@@ -58,6 +76,8 @@ export async function serve(options: { outDir: string; dbFile: string; port: num
       `DATABASE_URL:${db.url}`,
       "--var",
       "APP_ENV:development",
+      "--var",
+      `DATA_ENCRYPTION_KEY:${localDataKey(options.dbFile)}`,
       "--show-interactive-dev-session=false",
       // Cron Triggers on demand: GET /cdn-cgi/local/scheduled?cron=… runs scheduled().
       "--test-scheduled",

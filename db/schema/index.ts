@@ -1,3 +1,4 @@
+export { applications } from "./applications.ts";
 export { auditLog } from "./audit-log.ts";
 export { branches } from "./branches.ts";
 export { companies } from "./companies.ts";

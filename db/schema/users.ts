@@ -18,8 +18,18 @@ export const users = sqliteTable(
     companyId: text("company_id").references(() => companies.id),
     guarantorId: text("guarantor_id").references(() => guarantors.id),
     branchId: text("branch_id").references(() => branches.id),
-    /** Staff only: the TOTP secret, encrypted with a Worker secret; null until enrolled. */
+    /**
+     * Staff only: the active TOTP secret, sealed with DATA_ENCRYPTION_KEY (edge/security/secret-box.ts,
+     * `v1.<iv>.<ciphertext>`, bound to this user's id); null until enrolled.
+     */
     totpSecret: text("totp_secret"),
+    /**
+     * A secret offered by enrolment but not yet confirmed with a code (sealed the same way). Kept apart
+     * so starting a new enrolment never replaces the active secret; cleared when confirmed.
+     */
+    totpPendingSecret: text("totp_pending_secret"),
+    /** When the pending secret was made: enrolment must be confirmed within a few minutes. */
+    totpPendingAt: text("totp_pending_at"),
     /** Staff created with --require-totp must enrol before anything else. */
     totpRequired: integer("totp_required", { mode: "boolean" }).notNull().default(false),
     /** The last accepted TOTP time step: a code is accepted once (no replay). */

@@ -5,6 +5,7 @@ import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { clearSessionCookie, loadSession, sameOrigin, setSessionCookie } from "../http/session.ts";
 import { currentUser, login, logout, registerContractor } from "../services/accounts.ts";
+import { totpRoutes } from "./totp.ts";
 
 export const authRoutes = createRouter();
 authRoutes.use("/auth/*", loadSession, sameOrigin);
@@ -54,7 +55,11 @@ authRoutes.openapi(
     summary: "ログイン（セッション cookie を発行）",
     request: { body: json(Credentials) },
     responses: {
-      200: { description: "ログインしました", content: { "application/json": { schema: z.object({ secondFactor: z.boolean() }) } } },
+      200: {
+        description:
+          "ログインしました。secondFactor が true なら確認コード（/auth/totp/verify）が、enrolment も true なら先に二要素認証の登録（/auth/totp/enrol）が必要です",
+        content: { "application/json": { schema: z.object({ secondFactor: z.boolean(), enrolment: z.boolean() }) } },
+      },
       401: problemResponse("メールアドレスまたはパスワードの誤り（invalid_credentials）"),
       403: problemResponse("このサイト以外からの操作"),
       429: problemResponse("失敗が続いたため一時的にログインできません（Retry-After）"),
@@ -63,7 +68,7 @@ authRoutes.openapi(
   async (c) => {
     const result = await login({ ctx: c.var.ctx, input: c.req.valid("json") });
     setSessionCookie(c, result.token, result.expiresAt);
-    return c.json({ secondFactor: result.level === "second_factor" }, 200);
+    return c.json({ secondFactor: result.level === "second_factor", enrolment: result.enrolment }, 200);
   },
 );
 
@@ -86,7 +91,14 @@ authRoutes.openapi(
     method: "get",
     path: "/me",
     summary: "ログイン中の利用者",
-    responses: { 200: { description: "利用者", content: { "application/json": { schema: Me } } }, 401: problemResponse("未ログイン") },
+    responses: {
+      200: { description: "利用者", content: { "application/json": { schema: Me } } },
+      401: problemResponse("未ログイン（unauthorized）、または二要素認証が済んでいない（second_factor_required）"),
+    },
   }),
   async (c) => c.json(await currentUser({ ctx: c.var.ctx }), 200),
 );
+
+// The second factor under /auth/totp/*: mounted here so the /auth/* middleware above (the session,
+// the same-origin check) runs for it exactly once.
+authRoutes.route("/", totpRoutes);

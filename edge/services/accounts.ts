@@ -106,7 +106,9 @@ export async function login({ ctx, input }: { ctx: RequestContext; input: Creden
     appendAudit(ctx.db, { at: now, actor: user.id, action: "login.succeeded", subject: user.id, detail: { level } }),
   ]);
   ctx.after(() => sealAudit(ctx.db));
-  return { token: session.token, expiresAt: session.expiresAt, level };
+  // Staff created with --require-totp who have not enrolled go straight to enrolment.
+  const enrolment = level === "second_factor" && user.totpSecret === null;
+  return { token: session.token, expiresAt: session.expiresAt, level, enrolment };
 }
 
 /** The live session for a cookie token, or null (unknown, expired or logged out). */
@@ -145,7 +147,15 @@ export async function logout({ ctx }: { ctx: RequestContext }) {
 
 export async function currentUser({ ctx }: { ctx: RequestContext }) {
   const session = ctx.session;
-  if (session === null || session.level !== "full") throw new Unauthorized();
+  if (session === null) throw new Unauthorized();
+  if (session.level !== "full") {
+    // Where the page should send them: to enter a code, or to enrol first.
+    const [user] = await ctx.db.select({ totpSecret: users.totpSecret }).from(users).where(eq(users.id, session.userId));
+    throw new Unauthorized(
+      user?.totpSecret === null ? "二要素認証（認証アプリ）の登録を完了してください" : "二要素認証の確認コードを入力してください",
+      "second_factor_required",
+    );
+  }
   const base = { id: session.userId, email: session.email, role: session.role };
   if (session.companyId !== null) {
     const [company] = await ctx.db.select().from(companies).where(eq(companies.id, session.companyId));

@@ -15,7 +15,14 @@ export type AuditAction =
   | "login.failed"
   | "login.throttled"
   | "logout"
-  | "staff.created";
+  | "staff.created"
+  | "application.created"
+  | "application.submitted"
+  | "totp.enrolment_started"
+  | "totp.enrolled"
+  | "totp.verified"
+  | "totp.failed"
+  | "totp.throttled";
 
 export interface AuditEntry {
   at: Date;

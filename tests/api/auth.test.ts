@@ -99,7 +99,7 @@ describe("login, me and logout", () => {
     const account = await register();
     const res = await post("/api/v1/auth/login", { email: account.email, password: account.password });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ secondFactor: false });
+    expect(await res.json()).toEqual({ secondFactor: false, enrolment: false });
     const cookie = cookieOf(res);
     expect((await me(cookie)).status).toBe(200);
     const out = await call("/api/v1/auth/logout", { method: "POST", headers: { cookie, origin: ORIGIN } });

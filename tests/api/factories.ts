@@ -1,6 +1,7 @@
 // Rows for tests, with defaults that satisfy every constraint; override what the test is about.
 import type { Db } from "../../db/client.ts";
-import { branches, guarantors, scheduledRuns } from "../../db/schema/index.ts";
+import { branches, guarantors, scheduledRuns, users } from "../../db/schema/index.ts";
+import { hashPassword } from "../../edge/security/password.ts";
 
 let seq = 0;
 const next = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
@@ -33,4 +34,24 @@ export async function makeScheduledRun(db: Db, overrides: Partial<typeof schedul
   };
   await db.insert(scheduledRuns).values(row);
   return row;
+}
+
+/**
+ * A guarantor's staff member, as `npm run cli -- staff create` makes one (no TOTP unless the
+ * overrides say so). Returns the row and the password in clear, for logging in.
+ */
+export async function makeStaff(db: Db, overrides: Partial<typeof users.$inferInsert> & { password?: string } = {}) {
+  const { password = "staff password 42", ...rest } = overrides;
+  const guarantorId = rest.guarantorId ?? (await makeGuarantor(db)).id;
+  const row = {
+    id: crypto.randomUUID(),
+    email: `${next("staff")}@example.jp`,
+    passwordHash: await hashPassword(password),
+    role: "staff" as const,
+    createdAt: new Date().toISOString(),
+    ...rest,
+    guarantorId,
+  };
+  await db.insert(users).values(row);
+  return { ...row, password };
 }

@@ -6,6 +6,13 @@ import type { Clock } from "../../edge/context.ts";
 
 export type TestEnv = Record<string, unknown>;
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The workers project's DATA_ENCRYPTION_KEY (vitest.config.ts). */
+    dataEncryptionKey: string;
+  }
+}
+
 /**
  * Gives the calling test file a fresh migrated, seeded database of its own (before its tests
  * run) and a way to call the app on it. Call once at the top of a test file.
@@ -16,7 +23,7 @@ export function useTestDatabase() {
     const res = await fetch(`${inject("provisionerUrl")}/databases`, { method: "POST" });
     if (res.status !== 201) throw new Error(`provisioner: ${res.status} ${await res.text()}`);
     const { url } = (await res.json()) as { url: string };
-    env = { APP_ENV: "test", DATABASE_URL: url };
+    env = { APP_ENV: "test", DATABASE_URL: url, DATA_ENCRYPTION_KEY: inject("dataEncryptionKey") };
   });
   const current = (): TestEnv => {
     if (env === undefined) throw new Error("useTestDatabase(): the database is made in beforeAll");

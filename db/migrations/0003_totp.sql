@@ -1,0 +1,2 @@
+ALTER TABLE `users` ADD `totp_pending_secret` text;--> statement-breakpoint
+ALTER TABLE `users` ADD `totp_pending_at` text;
