@@ -3,22 +3,28 @@
 import { z } from "zod";
 import type { RequestContext } from "./context.ts";
 
-export const Bindings = z.object({
-  APP_ENV: z.enum(["development", "test", "production"]).default("production"),
-  /** libSQL: http(s):// or libsql:// (Turso in production, the loopback server locally). */
-  DATABASE_URL: z.string().regex(/^(https?|libsql):\/\//, "DATABASE_URL must be an http(s):// or libsql:// URL"),
-  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
-  /**
-   * AES-256-GCM key sealing TOTP secrets at rest (edge/security/secret-box.ts): base64 of 32 random
-   * bytes, a Worker secret in production; `npm start` and the tests supply local ones. Malformed is a
-   * bad environment; absent, everything but the TOTP calls works (they answer 500 and log why).
-   */
-  DATA_ENCRYPTION_KEY: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, "DATA_ENCRYPTION_KEY must be base64 of 32 bytes (openssl rand -base64 32)")
-    .optional(),
-});
+export const Bindings = z
+  .object({
+    APP_ENV: z.enum(["development", "test", "production"]).default("production"),
+    /** libSQL: http(s):// or libsql:// (Turso in production, the loopback server locally). */
+    DATABASE_URL: z.string().regex(/^(https?|libsql):\/\//, "DATABASE_URL must be an http(s):// or libsql:// URL"),
+    DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+    /**
+     * AES-256-GCM key sealing TOTP secrets at rest (edge/security/secret-box.ts): base64 of 32 random
+     * bytes, a Worker secret in production, where it is required; `npm start` and the tests supply
+     * local ones. Malformed is a bad environment; absent outside production, everything but the TOTP
+     * calls works (they answer 500 and log why).
+     */
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, "DATA_ENCRYPTION_KEY must be base64 of 32 bytes (openssl rand -base64 32)")
+      .optional(),
+  })
+  .refine((env) => env.APP_ENV !== "production" || env.DATA_ENCRYPTION_KEY !== undefined, {
+    path: ["DATA_ENCRYPTION_KEY"],
+    message: "DATA_ENCRYPTION_KEY is required in production (wrangler secret put DATA_ENCRYPTION_KEY)",
+  });
 export type Bindings = z.infer<typeof Bindings>;
 
 export interface AppEnv {

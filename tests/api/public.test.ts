@@ -15,13 +15,25 @@ describe("GET /api/v1/health", () => {
   });
   it("sends HSTS only in production", async () => {
     expect((await call("/api/v1/health")).headers.get("strict-transport-security")).toBeNull();
-    const production = await call("/api/v1/agencies?limit=1", {}, { env: { APP_ENV: "production", DATABASE_URL: "http://127.0.0.1:9" } });
+    const key = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+    const production = await call(
+      "/api/v1/agencies?limit=1",
+      {},
+      { env: { APP_ENV: "production", DATABASE_URL: "http://127.0.0.1:9", DATA_ENCRYPTION_KEY: key } },
+    );
     expect(production.status).toBe(200);
     expect(production.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
   });
   it("is 503 when the database does not answer", async () => {
     const res = await call("/api/v1/health", {}, { env: { APP_ENV: "test", DATABASE_URL: "http://127.0.0.1:9" } });
     await expectProblem(res, 503, "database_unavailable");
+  });
+  it("is 500 bad_environment in production without the data encryption key", async () => {
+    await expectProblem(
+      await call("/api/v1/health", {}, { env: { APP_ENV: "production", DATABASE_URL: "http://127.0.0.1:9" } }),
+      500,
+      "bad_environment",
+    );
   });
   it("is 500 bad_environment when the bindings are wrong", async () => {
     await expectProblem(await call("/api/v1/health", {}, { env: { DATABASE_URL: "file:local.db" } }), 500, "bad_environment");
