@@ -6,6 +6,7 @@ import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
 import { approveCompany, listCompanies } from "../services/companies.ts";
+import { listQueue, queueItem } from "../services/desk.ts";
 
 export const staffRoutes = createRouter();
 staffRoutes.use("/staff/*", loadSession, sameOrigin, requireRole("staff"));
@@ -63,4 +64,45 @@ staffRoutes.openapi(
     },
   }),
   async (c) => c.json(view(await approveCompany({ ctx: c.var.ctx, companyId: c.req.valid("param").id })), 200),
+);
+
+staffRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/staff/applications",
+    summary: "自社（保証会社）宛ての申込み（提出済み以降。保存中の下書きは見えません）",
+    request: {
+      query: z.object({
+        status: oneOf("状態（status）", ["submitted", "issued", "rejected"]).optional(),
+        branch: z.string().max(64, { error: "支店（branch）の ID が長すぎます" }).optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "申込み（提出の早い順）",
+        content: { "application/json": { schema: z.object({ items: z.array(z.looseObject({ id: z.string() })) }) } },
+      },
+      ...denied,
+      422: problemResponse("検索条件の誤り"),
+    },
+  }),
+  async (c) => {
+    const { status, branch } = c.req.valid("query");
+    return c.json({ items: await listQueue({ ctx: c.var.ctx, status, branchId: branch }) }, 200);
+  },
+);
+
+staffRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/staff/applications/{id}",
+    summary: "申込み1件（会社の情報と、電子保証の判定で残った注意つき）",
+    request: { params: z.object({ id: z.string().max(64, { error: "申込みの ID が長すぎます" }) }) },
+    responses: {
+      200: { description: "申込み", content: { "application/json": { schema: z.looseObject({ id: z.string() }) } } },
+      ...denied,
+      404: problemResponse("該当する申込みがありません（他社宛てを含む）"),
+    },
+  }),
+  async (c) => c.json(await queueItem({ ctx: c.var.ctx, id: c.req.valid("param").id }), 200),
 );

@@ -1,7 +1,7 @@
 // The desk's company approval: every role × route cell, same-origin, idempotency, audit.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, companies, users } from "../../db/schema/index.ts";
+import { applications, auditLog, companies, users } from "../../db/schema/index.ts";
 import { hashPassword } from "../../edge/security/password.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
@@ -96,6 +96,49 @@ describe("POST /api/v1/staff/companies/{id}/approve", () => {
     const s = await staff();
     const problem = await expectProblem(await send("GET", "/api/v1/staff/companies?status=maybe", s.cookie), 422, "validation_failed");
     expect(problem.errors?.[0]?.message).toMatch(/^状態（status）は/);
+  });
+});
+
+describe("the desk's queue", () => {
+  async function applicationFor(companyId: string, guarantorId: string, status: "draft" | "submitted", name: string) {
+    const id = crypto.randomUUID();
+    const [creator] = await db().select().from(users).where(eq(users.companyId, companyId));
+    const at = new Date().toISOString();
+    await db()
+      .insert(applications)
+      .values({
+        id,
+        companyId,
+        createdBy: creator?.id ?? "",
+        status,
+        body: { project: { name } },
+        guarantorId,
+        createdAt: at,
+        updatedAt: at,
+        submittedAt: status === "submitted" ? at : null,
+      });
+    return id;
+  }
+  it("shows staff their own guarantor's submitted applications, never drafts or another guarantor's", async () => {
+    const c = await contractor();
+    const mine = await applicationFor(c.companyId, "wjcs", "submitted", "国道226号改良工事");
+    const draft = await applicationFor(c.companyId, "wjcs", "draft", "下書きの工事");
+    const theirs = await applicationFor(c.companyId, "ejcs", "submitted", "他社宛ての工事");
+    const wjcs = await staff("wjcs");
+    const ejcs = await staff("ejcs");
+    const queue = await json<{ items: { id: string; projectName: string; company: { name: string } }[] }>(
+      await send("GET", "/api/v1/staff/applications?status=submitted", wjcs.cookie),
+    );
+    const ids = queue.items.map((i) => i.id);
+    expect(ids).toContain(mine);
+    expect(ids).not.toContain(draft);
+    expect(ids).not.toContain(theirs);
+    expect(queue.items.find((i) => i.id === mine)).toMatchObject({ projectName: "国道226号改良工事", company: { name: company.name } });
+    expect((await send("GET", `/api/v1/staff/applications/${mine}`, wjcs.cookie)).status).toBe(200);
+    await expectProblem(await send("GET", `/api/v1/staff/applications/${mine}`, ejcs.cookie), 404, "not_found");
+    await expectProblem(await send("GET", `/api/v1/staff/applications/${draft}`, wjcs.cookie), 404, "not_found");
+    await expectProblem(await send("GET", `/api/v1/staff/applications/${mine}`, c.cookie), 403, "forbidden");
+    await expectProblem(await send("GET", "/api/v1/staff/applications", ""), 401, "unauthorized");
   });
 });
 
