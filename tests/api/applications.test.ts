@@ -2,11 +2,12 @@
 // same-origin, body edges, concurrency and idempotency.
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { applications, auditLog, companies, users } from "../../db/schema/index.ts";
+import { applications, auditLog, companies } from "../../db/schema/index.ts";
 import { createApp, app as mainApp } from "../../edge/app.ts";
 import { applicationRoutes } from "../../edge/routes/applications.ts";
-import { hashPassword } from "../../edge/security/password.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
+import { cookieOf } from "../http.ts";
+import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
 const { env, db } = useTestDatabase();
@@ -18,7 +19,6 @@ const app = createApp({ clock: () => NOW, ...(mounted ? {} : { extraRoutes: [app
 
 const ORIGIN = "http://localhost";
 let serial = 0;
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 
 function send(method: string, path: string, cookie: string, body?: unknown, headers: Record<string, string> = {}) {
   const h: Record<string, string> = {
@@ -48,18 +48,7 @@ async function contractor({ approved = true } = {}) {
 }
 
 async function staff() {
-  const email = `s${serial++}@example.jp`;
-  const password = "staff password 1";
-  await db()
-    .insert(users)
-    .values({
-      id: crypto.randomUUID(),
-      email,
-      passwordHash: await hashPassword(password),
-      role: "staff",
-      guarantorId: "wjcs",
-      createdAt: NOW.toISOString(),
-    });
+  const { email, password } = await makeStaff(db(), { guarantorId: "wjcs" });
   const res = await send("POST", "/api/v1/auth/login", "", { email, password });
   expect(res.status).toBe(200);
   return { cookie: cookieOf(res) };

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, sessions, users } from "../../db/schema/index.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
+import { cookieOf } from "../http.ts";
 import { expectProblem, fixedClock, json, useTestDatabase } from "./helpers.ts";
 
 const { call, db } = useTestDatabase();
@@ -18,7 +19,6 @@ function post(path: string, body: unknown, headers: Record<string, string> = { o
     clock ? { clock } : {},
   );
 }
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 const me = (cookie: string, clock?: () => Date) => call("/api/v1/me", { headers: { cookie } }, clock ? { clock } : {});
 
 async function register(address = email("c"), password = "correct horse battery") {

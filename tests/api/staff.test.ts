@@ -2,15 +2,15 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { applications, auditLog, companies, users } from "../../db/schema/index.ts";
-import { hashPassword } from "../../edge/security/password.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
+import { cookieOf } from "../http.ts";
+import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
 const { call, db } = useTestDatabase();
 const ORIGIN = "http://localhost";
 let serial = 0;
 const company = { name: "株式会社承認待ち", address: "島根県松江市殿町1番地", representative: "代表 松江一郎" };
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 const send = (method: string, path: string, cookie: string, body?: unknown, origin = ORIGIN) =>
   call(path, {
     method,
@@ -26,18 +26,7 @@ async function contractor() {
 }
 
 async function staff(guarantorId = "wjcs") {
-  const email = `s${serial++}@example.jp`;
-  const password = "staff password 1";
-  await db()
-    .insert(users)
-    .values({
-      id: crypto.randomUUID(),
-      email,
-      passwordHash: await hashPassword(password),
-      role: "staff",
-      guarantorId,
-      createdAt: new Date().toISOString(),
-    });
+  const { email, password } = await makeStaff(db(), { guarantorId: guarantorId });
   const res = await send("POST", "/api/v1/auth/login", "", { email, password });
   expect(res.status).toBe(200);
   return { cookie: cookieOf(res) };

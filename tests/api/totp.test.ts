@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { auditLog, sessions, users } from "../../db/schema/index.ts";
 import { importDataKey, open, SecretBoxError, seal } from "../../edge/security/secret-box.ts";
 import { totpBoxContext } from "../../edge/services/totp.ts";
+import { cookieOf } from "../http.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
@@ -33,7 +34,6 @@ function post(path: string, body: unknown, options: CallOptions = {}) {
   return call(`/api/v1${path}`, { method: "POST", body: JSON.stringify(body), headers }, { clock: at(options.steps ?? 0) });
 }
 const get = (path: string, cookie: string, steps = 0) => call(`/api/v1${path}`, { headers: { cookie } }, { clock: at(steps) });
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 
 async function login(account: { email: string; password: string }, steps = 0) {
   const res = await post("/auth/login", { email: account.email, password: account.password }, { steps });

@@ -1,18 +1,13 @@
 // Accounts through the real Worker under simultaneous requests: registrations, logins (argon2
 // in workerd) and session reads, with no error and no request waiting on another's I/O.
 import { describe, expect, inject, it } from "vitest";
+import { cookieOf, tally } from "../http.ts";
 
 const base = inject("baseUrl");
 const N = 50;
 const company = { name: "株式会社負荷試験", address: "佐賀県鳥栖市宿町1118", representative: "代表 鳥栖花子" };
 const post = (path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", origin: base } });
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-function tally(statuses: number[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
-  return counts;
-}
 
 describe(`accounts under bursts through wrangler dev`, () => {
   it(`${N} simultaneous registrations, then ${N} simultaneous logins, then 200 session reads`, { timeout: 120_000 }, async () => {

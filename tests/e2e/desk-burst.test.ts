@@ -1,22 +1,17 @@
 // Applications, the desk and the TOTP status through the real Worker under simultaneous requests,
 // with the demo accounts the global setup made (an approved contractor, a wjcs staff member).
 import { describe, expect, inject, it } from "vitest";
+import { cookieOf, tally } from "../http.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 function send(method: string, path: string, cookie: string, body?: unknown) {
   return fetch(`${base}${path}`, {
     method,
     headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-}
-function tally(statuses: number[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
-  return counts;
 }
 async function login(email: string, password: string) {
   const res = await send("POST", "/api/v1/auth/login", "", { email, password });
