@@ -6,6 +6,8 @@ import { limitBody, requestContext, requestId, securityHeaders } from "./http/mi
 import { createRouter } from "./http/router.ts";
 import { applicationRoutes } from "./routes/applications.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { devRoutes } from "./routes/dev.ts";
+import { guaranteeRoutes } from "./routes/guarantees.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { wellKnownRoutes } from "./routes/well-known.ts";
@@ -26,6 +28,8 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.route("/api/v1", authRoutes);
   app.route("/api/v1", staffRoutes);
   app.route("/api/v1", applicationRoutes);
+  app.route("/api/v1", guaranteeRoutes);
+  app.route("/api/v1", devRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

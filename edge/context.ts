@@ -30,6 +30,8 @@ export interface RequestContext {
   readonly db: Db;
   /** The client's address as Cloudflare reports it ("unknown" locally without the header). */
   readonly clientIp: string;
+  /** The site's origin as the client reached it (links in e-mails point here). */
+  readonly origin: string;
   session: SessionUser | null;
   /**
    * Work that need not delay the answer (sealing the audit chain): run after the response with
@@ -40,8 +42,14 @@ export interface RequestContext {
   settle(): Promise<void>;
 }
 
-export function createContext(options: { env: Bindings; requestId: string; clock?: Clock; clientIp?: string }): RequestContext {
-  const { env, requestId, clock = systemClock, clientIp = "unknown" } = options;
+export function createContext(options: {
+  env: Bindings;
+  requestId: string;
+  clock?: Clock;
+  clientIp?: string;
+  origin?: string;
+}): RequestContext {
+  const { env, requestId, clock = systemClock, clientIp = "unknown", origin = "http://localhost:4321" } = options;
   let db: Db | undefined;
   const pending: Array<() => Promise<unknown>> = [];
   return {
@@ -49,6 +57,7 @@ export function createContext(options: { env: Bindings; requestId: string; clock
     env,
     now: clock,
     clientIp,
+    origin,
     session: null,
     after(work) {
       pending.push(work);

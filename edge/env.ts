@@ -20,6 +20,12 @@ export const Bindings = z
       .trim()
       .regex(/^[A-Za-z0-9+/]{43}=$/, "DATA_ENCRYPTION_KEY must be base64 of 32 bytes (openssl rand -base64 32)")
       .optional(),
+    /** Resend's API key: mail is sent when set; without it mail stays in the outbox (GET /api/v1/dev/outbox). */
+    RESEND_API_KEY: z.string().trim().min(1).optional(),
+    /** Resend's API address (tests point it at a local stand-in); Resend's own by default. */
+    RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The sender, a verified Resend domain in production. */
+    MAIL_FROM: z.string().trim().min(3).default("電子保証プラットフォーム <no-reply@denshi-hosho.example>"),
   })
   .refine((env) => env.APP_ENV !== "production" || env.DATA_ENCRYPTION_KEY !== undefined, {
     path: ["DATA_ENCRYPTION_KEY"],

@@ -32,6 +32,11 @@ export const applications = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     submittedAt: text("submitted_at"),
     rejectionReason: text("rejection_reason"),
+    /** When and by whom the desk decided (issued or rejected). */
+    decidedAt: text("decided_at"),
+    decidedBy: text("decided_by"),
+    /** A random token set by the issuing write; every other statement of that batch requires it. */
+    issueToken: text("issue_token"),
     /** What the submit warned about (electronic delivery left open by the sources), for the desk. */
     warnings: text("warnings", { mode: "json" }).$type<unknown[]>(),
     /** The Idempotency-Key of the create call: a retried create finds the draft it made. */

@@ -1,8 +1,12 @@
 export { applications } from "./applications.ts";
 export { auditLog } from "./audit-log.ts";
 export { branches } from "./branches.ts";
+export { certificateVersions } from "./certificate-versions.ts";
 export { companies } from "./companies.ts";
+export { counters } from "./counters.ts";
+export { guarantees } from "./guarantees.ts";
 export { guarantors } from "./guarantors.ts";
+export { outbox } from "./outbox.ts";
 export { scheduledRuns } from "./scheduled-runs.ts";
 export { sessions } from "./sessions.ts";
 export { throttles } from "./throttles.ts";

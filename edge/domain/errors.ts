@@ -6,7 +6,7 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorKind = "not_found" | "invalid" | "conflict" | "forbidden" | "unauthorized" | "too_many" | "unavailable";
+export type ErrorKind = "not_found" | "invalid" | "conflict" | "forbidden" | "unauthorized" | "too_many" | "unavailable" | "gone";
 
 export class DomainError extends Error {
   readonly kind: ErrorKind;
@@ -64,5 +64,12 @@ export class TooMany extends DomainError {
 export class Unavailable extends DomainError {
   constructor(message: string, code = "unavailable") {
     super("unavailable", code, message);
+  }
+}
+
+/** Existed once, and no longer answers (an expired link). */
+export class Gone extends DomainError {
+  constructor(message: string, code = "gone") {
+    super("gone", code, message);
   }
 }

@@ -15,6 +15,7 @@ const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
   unauthorized: 401,
   too_many: 429,
   unavailable: 503,
+  gone: 410,
 };
 
 /** Hono's own HTTPExceptions (body parsing, media type, size) in the platform's words. */

@@ -30,7 +30,13 @@ export function requestContext(clock?: Clock): MiddlewareHandler<AppEnv> {
       return problem(c, 500, { title: "サーバーの設定に誤りがあります", code: "bad_environment" });
     }
     const clientIp = c.req.header("cf-connecting-ip") ?? "unknown";
-    const ctx = createContext({ env: parsed.data, requestId: c.get("requestId"), clientIp, ...(clock === undefined ? {} : { clock }) });
+    const ctx = createContext({
+      env: parsed.data,
+      requestId: c.get("requestId"),
+      clientIp,
+      origin: new URL(c.req.url).origin,
+      ...(clock === undefined ? {} : { clock }),
+    });
     c.set("ctx", ctx);
     await next();
     let executionCtx: { waitUntil(p: Promise<unknown>): void } | undefined;

@@ -6,6 +6,7 @@ import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
 import {
+  applicationDetail,
   applicationSummary,
   applicationView,
   createApplication,
@@ -41,7 +42,11 @@ const ApplicationView = z
     updatedAt: z.string(),
     submittedAt: z.string().nullable(),
     rejectionReason: z.string().nullable(),
+    decidedAt: z.string().nullable().openapi({ description: "保証会社が発行・不承認を決めた日時" }),
     warnings: z.array(WarningSchema),
+    guarantees: z
+      .array(z.object({ contractNumber: z.string(), kind: z.string(), delivery: z.enum(["electronic", "paper"]) }))
+      .openapi({ description: "発行された保証（発行済みのときだけ。保証契約番号つき）" }),
   })
   .openapi("Application");
 
@@ -135,7 +140,7 @@ applicationRoutes.openapi(
   }),
   async (c) => {
     const row = await getApplication({ ctx: c.var.ctx, id: c.req.valid("param").id });
-    return c.json(applicationView(c.var.ctx, row), 200, etag(row.version));
+    return c.json(await applicationDetail(c.var.ctx, row), 200, etag(row.version));
   },
 );
 

@@ -7,6 +7,7 @@ import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
 import { approveCompany, listCompanies } from "../services/companies.ts";
 import { listQueue, queueItem } from "../services/desk.ts";
+import { issueApplication, rejectApplication } from "../services/issue.ts";
 
 export const staffRoutes = createRouter();
 staffRoutes.use("/staff/*", loadSession, sameOrigin, requireRole("staff"));
@@ -70,11 +71,13 @@ staffRoutes.openapi(
   createRoute({
     method: "get",
     path: "/staff/applications",
-    summary: "自社（保証会社）宛ての申込み（提出済み以降。保存中の下書きは見えません）",
+    summary: "自社（保証会社）宛ての申込み（提出済み以降。保存中の下書きは見えません）。状態・支店・発注者で絞り込み、会社名・工事名で検索",
     request: {
       query: z.object({
         status: oneOf("状態（status）", ["submitted", "issued", "rejected"]).optional(),
         branch: z.string().max(64, { error: "支店（branch）の ID が長すぎます" }).optional(),
+        agency: z.string().max(64, { error: "発注者（agency）の ID が長すぎます" }).optional(),
+        q: z.string().max(100, { error: "検索語（q）は100文字以内で指定してください" }).optional(),
       }),
     },
     responses: {
@@ -87,8 +90,8 @@ staffRoutes.openapi(
     },
   }),
   async (c) => {
-    const { status, branch } = c.req.valid("query");
-    return c.json({ items: await listQueue({ ctx: c.var.ctx, status, branchId: branch }) }, 200);
+    const { status, branch, agency, q } = c.req.valid("query");
+    return c.json({ items: await listQueue({ ctx: c.var.ctx, status, branchId: branch, agencyId: agency, q }) }, 200);
   },
 );
 
@@ -105,4 +108,63 @@ staffRoutes.openapi(
     },
   }),
   async (c) => c.json(await queueItem({ ctx: c.var.ctx, id: c.req.valid("param").id }), 200),
+);
+
+const IdParam = z.object({ id: z.string().max(64, { error: "申込みの ID が長すぎます" }) });
+
+staffRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/staff/applications/{id}/issue",
+    summary: "保証を発行する（保証契約番号・証書 第1版（新規）・認証キー・受注者へのメールを一度に）",
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: "発行しました（発行済みなら同じ結果）",
+        content: {
+          "application/json": {
+            schema: z.object({
+              guarantees: z.array(z.object({ contractNumber: z.string(), kind: z.string(), delivery: z.enum(["electronic", "paper"]) })),
+            }),
+          },
+        },
+      },
+      ...denied,
+      404: problemResponse("該当する申込みがありません（他社宛て・下書きを含む）"),
+      409: problemResponse("不承認にした申込み・別の担当者が先に処理した（not_submitted）"),
+    },
+  }),
+  async (c) => c.json(await issueApplication({ ctx: c.var.ctx, id: c.req.valid("param").id }), 200),
+);
+
+const RejectBody = z.object({
+  reason: z
+    .string({ error: "不承認の理由（reason）を文字列で入力してください" })
+    .trim()
+    .min(1, { error: "不承認の理由を入力してください" })
+    .max(1000, { error: "不承認の理由は1000文字以内で入力してください" }),
+});
+
+staffRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/staff/applications/{id}/reject",
+    summary: "申込みを不承認にする（理由は受注者に表示されます）",
+    request: { params: IdParam, body: { required: true, content: { "application/json": { schema: RejectBody } } } },
+    responses: {
+      200: {
+        description: "不承認にしました",
+        content: {
+          "application/json": {
+            schema: z.object({ id: z.string(), status: z.literal("rejected"), rejectionReason: z.string() }),
+          },
+        },
+      },
+      ...denied,
+      404: problemResponse("該当する申込みがありません"),
+      409: problemResponse("発行済み・別の理由で不承認済み"),
+      422: problemResponse("理由がない・長すぎる"),
+    },
+  }),
+  async (c) => c.json(await rejectApplication({ ctx: c.var.ctx, id: c.req.valid("param").id, reason: c.req.valid("json").reason }), 200),
 );

@@ -18,6 +18,7 @@ import { Conflict, type FieldError, Forbidden, Invalid, NotFound, Unauthorized }
 import { labels } from "../domain/terms.ts";
 import { appendAuditIfChanged, sealAudit } from "./audit.ts";
 import { catalogue } from "./catalogue.ts";
+import { numbersOf } from "./guarantees.ts";
 
 type Row = typeof applications.$inferSelect;
 /** Concurrent edits of one draft retry this often before giving up with a 409. */
@@ -253,7 +254,14 @@ export async function listApplications({ ctx }: { ctx: RequestContext }) {
 
 // ---- what the API shows -------------------------------------------------------------------------
 
-export function applicationView(ctx: RequestContext, row: Row) {
+export type IssuedNumbers = Awaited<ReturnType<typeof numbersOf>>;
+
+/** The view with, once issued, the numbers of its guarantees. */
+export async function applicationDetail(ctx: RequestContext, row: Row) {
+  return applicationView(ctx, row, row.status === "issued" ? await numbersOf(ctx, row.id) : []);
+}
+
+export function applicationView(ctx: RequestContext, row: Row, issued: IssuedNumbers = []) {
   const body = compactDraft(ApplicationDraft.parse(row.body));
   const agency = agencyOf(ctx, row.agencyId ?? undefined);
   return {
@@ -267,7 +275,9 @@ export function applicationView(ctx: RequestContext, row: Row) {
     updatedAt: row.updatedAt,
     submittedAt: row.submittedAt,
     rejectionReason: row.rejectionReason,
+    decidedAt: row.decidedAt,
     warnings: (row.warnings ?? []) as Warning[],
+    guarantees: issued.map((g) => ({ contractNumber: g.contractNumber, kind: g.kind, delivery: g.delivery })),
   };
 }
 

@@ -18,6 +18,8 @@ export type AuditAction =
   | "staff.created"
   | "application.created"
   | "application.submitted"
+  | "application.issued"
+  | "application.rejected"
   | "totp.enrolment_started"
   | "totp.enrolled"
   | "totp.verified"

@@ -3,6 +3,7 @@
 import { lt, lte } from "drizzle-orm";
 import { scheduledRuns, sessions, throttles } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
+import { deliverDue } from "../mail/outbox.ts";
 import { sealAudit } from "./audit.ts";
 
 export interface ScheduledJob {
@@ -47,7 +48,17 @@ export const sweepExpired: ScheduledJob = {
   },
 };
 
-export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns, sealAuditLog, sweepExpired];
+/** Mail still due in the outbox (a request's own attempt failed, or the isolate went first). */
+export const sendMail: ScheduledJob = {
+  name: "send-mail",
+  async run({ ctx }) {
+    const r = await deliverDue(ctx);
+    if (r.transport === null) return "送信設定なし（RESEND_API_KEY 未設定）: メールは送信待ちのまま";
+    return `送信 ${r.sent} 件、再試行待ち ${r.retried} 件、失敗 ${r.failed} 件`;
+  },
+};
+
+export const scheduledJobs: readonly ScheduledJob[] = [pruneRuns, sealAuditLog, sweepExpired, sendMail];
 
 /** Runs every job (one failing does not stop the others) and records the run. */
 export async function runScheduledJobs(input: {

@@ -7,7 +7,8 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { sessions, users } from "../../db/schema/index.ts";
 import type { RequestContext, SessionUser } from "../context.ts";
 import { Conflict, Forbidden, TooMany, Unauthorized } from "../domain/errors.ts";
-import { importDataKey, open, SecretBoxError, seal } from "../security/secret-box.ts";
+import { sealingKey } from "../security/data-keys.ts";
+import { open, SecretBoxError, seal } from "../security/secret-box.ts";
 import { base32Secret, keyUri, matchingStep, newTotpSecret, qrSvg } from "../security/totp.ts";
 import { appendAudit, sealAudit } from "./audit.ts";
 import { clearAttempts, countAttempt, type Limit, secondsOver } from "./throttle.ts";
@@ -22,11 +23,7 @@ type User = typeof users.$inferSelect;
 /** The additional data a user's TOTP box is bound to: it opens for that user and purpose only. */
 export const totpBoxContext = (userId: string) => `totp:${userId}`;
 
-async function dataKey(ctx: RequestContext): Promise<CryptoKey> {
-  const key = ctx.env.DATA_ENCRYPTION_KEY;
-  if (key === undefined) throw new Error("DATA_ENCRYPTION_KEY is not set: TOTP secrets can be neither sealed nor opened");
-  return importDataKey(key);
-}
+const dataKey = (ctx: RequestContext) => sealingKey(ctx.env, "sealing or opening TOTP secrets");
 
 async function openSecret(ctx: RequestContext, user: User, box: string): Promise<Uint8Array> {
   try {

@@ -8,10 +8,14 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { prepareDatabase } from "../../db/node.ts";
 import { type HranaServer, startHranaServer } from "../../db/server/hrana.ts";
+import { startResendStandIn } from "../support/resend-stand-in.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     provisionerUrl: string;
+    /** A local stand-in of Resend's API (tests/support/resend-stand-in.ts): its URL and key. */
+    resendUrl: string;
+    resendApiKey: string;
   }
 }
 
@@ -40,7 +44,11 @@ export default async function setup(project: TestProject) {
   const address = provisioner.address();
   if (address === null || typeof address === "string") throw new Error("provisioner: no address");
   project.provide("provisionerUrl", `http://127.0.0.1:${address.port}`);
+  const resend = await startResendStandIn();
+  project.provide("resendUrl", resend.url);
+  project.provide("resendApiKey", resend.apiKey);
   return async () => {
+    await resend.close();
     provisioner.close();
     await Promise.all(servers.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ describe("runScheduledJobs", () => {
         "prune-runs": "1 件の古い実行記録を削除",
         "seal-audit": "0 件の監査ログを連鎖",
         "sweep-expired": "期限切れのセッション 0 件、試行回数の記録 0 件を削除",
+        "send-mail": "送信設定なし（RESEND_API_KEY 未設定）: メールは送信待ちのまま",
       },
     });
     const ids = (await db().select({ id: scheduledRuns.id }).from(scheduledRuns)).map((r) => r.id);

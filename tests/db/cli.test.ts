@@ -440,6 +440,11 @@ describe("audit verify", slow, () => {
     expect(ok.stdout).toContain("未封印の記録が 1 件あります");
     expect(ok.stdout.trimEnd().split("\n").at(-1)).toBe("監査ログの連鎖は正しく検証されました");
 
+    // The database refuses the edit itself (append-only triggers)…
+    await expect(query(url, `UPDATE audit_log SET detail = '{"note":"書き換え"}' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    await expect(query(url, "DELETE FROM audit_log WHERE seq = 4")).rejects.toThrow(/append-only/);
+    // …so a tamperer with the database in hand drops the trigger first; the chain still tells.
+    await query(url, "DROP TRIGGER audit_log_no_update");
     await query(url, `UPDATE audit_log SET detail = '{"note":"書き換え"}' WHERE seq = 2`);
     const broken = await cli(["audit", "verify", "--url", url]);
     expect(broken.code).toBe(1);

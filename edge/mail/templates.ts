@@ -1,0 +1,88 @@
+// The e-mails the platform sends, rendered from an outbox row when it is sent (or listed), so the
+// row holds no text that could go stale and no signed link. Each template reads what it needs.
+import { and, asc, eq } from "drizzle-orm";
+import { applications, companies, guarantees, guarantors } from "../../db/schema/index.ts";
+import type { RequestContext } from "../context.ts";
+import { formatWareki, todayInJapan } from "../domain/era.ts";
+import { labels } from "../domain/terms.ts";
+import { signLink } from "../security/links.ts";
+import type { RenderedMail } from "./transport.ts";
+
+export interface GuaranteeIssuedData {
+  applicationId: string;
+  companyId: string;
+  /** The link's validity, fixed when the mail was queued (epoch ms). */
+  linkIssuedAt: number;
+  linkExpiresAt: number;
+}
+
+export type MailTemplate = "guarantee.issued";
+
+export interface OutboxRowLike {
+  template: string;
+  to: string;
+  data: Record<string, unknown>;
+  origin: string;
+}
+
+const deliveryText = { electronic: "電子保証", paper: "証書（紙）" } as const;
+
+async function guaranteeIssued(ctx: RequestContext, row: OutboxRowLike, data: GuaranteeIssuedData): Promise<RenderedMail> {
+  const [app] = await ctx.db
+    .select({ body: applications.body, companyName: companies.name, guarantorName: guarantors.name })
+    .from(applications)
+    .innerJoin(companies, eq(companies.id, applications.companyId))
+    .innerJoin(guarantors, eq(guarantors.id, applications.guarantorId))
+    .where(and(eq(applications.id, data.applicationId), eq(applications.companyId, data.companyId)));
+  if (app === undefined) throw new Error(`guarantee.issued: application ${data.applicationId} not found`);
+  const items = await ctx.db
+    .select({ contractNumber: guarantees.contractNumber, kind: guarantees.kind, delivery: guarantees.delivery })
+    .from(guarantees)
+    .where(eq(guarantees.applicationId, data.applicationId))
+    .orderBy(asc(guarantees.position));
+  const project = (app.body["project"] ?? {}) as { name?: string; beneficiary?: string };
+  const token = await signLink(ctx.env, {
+    applicationId: data.applicationId,
+    companyId: data.companyId,
+    issuedAt: new Date(data.linkIssuedAt),
+    expiresAt: new Date(data.linkExpiresAt),
+  });
+  const link = `${row.origin}/links/${token}/`;
+  const login = `${row.origin}/app/`;
+  const until = formatWareki(todayInJapan(new Date(data.linkExpiresAt)), { western: true });
+  const lines = [
+    `${app.companyName}　ご担当者様`,
+    "",
+    `${app.guarantorName}が、お申込みの保証を発行しました。`,
+    "",
+    `工事名: ${project.name ?? ""}`,
+    `被保証者（発注者）: ${project.beneficiary ?? ""}`,
+    ...items.map((g) => `・${labels.guarantee[g.kind]}　保証契約番号 ${g.contractNumber}　${deliveryText[g.delivery]}`),
+    "",
+    "次のリンクから、ログインせずに保証の内容と認証キーを確認できます。",
+    "「認証キー等のお知らせ」を発注者へ提出してください（保証証書の印刷ではありません）。",
+    `このリンクは ${until} まで使えます。`,
+    link,
+    "",
+    "期限が過ぎた後や、リンクが開けないときは、ログインして保証の一覧からご確認ください。",
+    login,
+    "",
+    "このメールは送信専用です。心当たりがない場合は、このメールを破棄してください。",
+    "—— 電子保証プラットフォーム",
+  ];
+  return {
+    to: row.to,
+    subject: `【電子保証】発行完了のお知らせ（${project.name ?? "保証"}）`,
+    text: lines.join("\n"),
+    links: [link, login],
+  };
+}
+
+export async function renderMail(ctx: RequestContext, row: OutboxRowLike): Promise<RenderedMail> {
+  switch (row.template as MailTemplate) {
+    case "guarantee.issued":
+      return guaranteeIssued(ctx, row, row.data as unknown as GuaranteeIssuedData);
+    default:
+      throw new Error(`unknown mail template: ${row.template}`);
+  }
+}
