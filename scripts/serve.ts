@@ -57,6 +57,14 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/** RESEND_API_KEY, RESEND_BASE_URL and MAIL_FROM from the environment, when set, as wrangler --var flags. */
+function mailVars(): string[] {
+  return ["RESEND_API_KEY", "RESEND_BASE_URL", "MAIL_FROM"].flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined || value === "" ? [] : ["--var", `${name}:${value}`];
+  });
+}
+
 /** Migrate + seed `dbFile`, serve it over HTTP, and run the built Worker from `outDir` on `port`. */
 export async function serve(options: { outDir: string; dbFile: string; port: number; log?: "inherit" | "ignore" }): Promise<Served> {
   await prepareDatabase(`file:${options.dbFile}`);
@@ -78,6 +86,8 @@ export async function serve(options: { outDir: string; dbFile: string; port: num
       "APP_ENV:development",
       "--var",
       `DATA_ENCRYPTION_KEY:${localDataKey(options.dbFile)}`,
+      // Real mail when the shell has a Resend key (or a stand-in's address); the outbox otherwise.
+      ...mailVars(),
       "--show-interactive-dev-session=false",
       // Cron Triggers on demand: GET /cdn-cgi/local/scheduled?cron=… runs scheduled().
       "--test-scheduled",
