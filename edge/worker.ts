@@ -36,11 +36,46 @@ function assetsAt(origin: string, assets: Assets): Assets {
   };
 }
 
+/**
+ * The headers public/_headers gives every page, for the pages Astro renders on demand (login, the
+ * contractor's and the desk's pages, mailed links, their error pages): the assets' rules never see
+ * those. The same policy but for scripts: 'self' only, with no hashes, since these pages carry no
+ * inline script (their scripts are bundled files; tests/browser/pages-security.test.ts holds both
+ * to it and compares the two policies).
+ */
+const ON_DEMAND_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+  "permissions-policy": "camera=(self), geolocation=(), microphone=()",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+const HSTS = "max-age=31536000; includeSubDomains";
+
+/**
+ * An answer of Astro's: a file from the assets (the 404 page) already has the headers of
+ * public/_headers; a page rendered on demand gets them here, is never stored by any cache (they
+ * show a user's own data, or a form), and gets HSTS in production as the API does.
+ */
+function pageHeaders(res: Response, url: URL, env: Env): Response {
+  if (res.headers.has("content-security-policy")) return res;
+  // Astro's status text is "OK" whatever the status; the runtime gives each its own.
+  const out = new Response(res.body, { status: res.status, headers: res.headers });
+  if (out.headers.get("content-type") === "text/html") out.headers.set("content-type", "text/html; charset=utf-8");
+  for (const [name, value] of Object.entries(ON_DEMAND_PAGE_HEADERS)) out.headers.set(name, value);
+  out.headers.set("cache-control", "no-store");
+  const local = url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
+  if ((env["APP_ENV"] ?? "production") === "production" && !local) out.headers.set("strict-transport-security", HSTS);
+  return out;
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    if (isApi(new URL(request.url).pathname)) return app.fetch(request, env, ctx);
-    const pageEnv = { ...env, ASSETS: assetsAt(new URL(request.url).origin, env["ASSETS"] as Assets) };
-    return handle(request, pageEnv, ctx as Parameters<typeof handle>[2]);
+    const url = new URL(request.url);
+    if (isApi(url.pathname)) return app.fetch(request, env, ctx);
+    const pageEnv = { ...env, ASSETS: assetsAt(url.origin, env["ASSETS"] as Assets) };
+    return pageHeaders(await handle(request, pageEnv, ctx as Parameters<typeof handle>[2]), url, env);
   },
 
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {

@@ -4,6 +4,8 @@
 // it got. Pages are served stale-while-revalidate, so a weak signal never blocks reading; /api/
 // always goes to the network. The pages of agencies the sources say nothing about are not
 // downloaded at all: offline, they are built from a template and the table (same bytes as online).
+// The logged-in pages and the mailed links are never stored: they always come from the network,
+// and offline they say so instead of showing anything old (see PRIVATE).
 const VERSION = "__VERSION__";
 const CORE = __CORE__;
 const REST = __REST__;
@@ -12,6 +14,14 @@ const BATCH = 8;
 /** How long an uncached unknown agency's page waits for the network before it is built from its template. */
 const NETWORK_WAIT_MS = 3000;
 const AGENCY_PAGE = /^\/agencies\/([^/]+)\/$/;
+/**
+ * Pages rendered on demand for one user (login, the contractor's and the desk's pages, the mailed
+ * links with their keys): network only, never cached, never the offline fallback of another page.
+ */
+const PRIVATE = ["/app/", "/desk/", "/login/", "/logout/", "/register/", "/links/"];
+const isPrivate = (path) => PRIVATE.some((p) => path === p.slice(0, -1) || path.startsWith(p));
+/** A response that asked not to be stored (every on-demand page does) is never put in the cache. */
+const storable = (res) => res.ok && res.type === "basic" && !/no-store|private/i.test(res.headers.get("cache-control") || "");
 
 /* __SUBSTITUTE__ */
 
@@ -139,9 +149,32 @@ async function agencyPage(event, id, network) {
   return res;
 }
 
+/** What a private page says offline: nothing of the user's, only how to carry on. */
+function privateOffline() {
+  const html =
+    '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>オフラインです | 電子保証プラットフォーム</title></head><body><main>" +
+    "<h1>オフラインです</h1><p>このページはログインが必要なため、通信できるときだけ表示します（端末には保存しません）。" +
+    "接続を確かめてから、もう一度読み込んでください。</p>" +
+    '<p><a href="/">電子保証ガイド（オフラインでも使えます）</a></p></main></body></html>';
+  return new Response(html, {
+    status: 503,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (isPrivate(url.pathname)) {
+    if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => privateOffline()));
+    return;
+  }
   const key = normalise(url);
   event.respondWith(
     (async () => {
@@ -149,7 +182,7 @@ self.addEventListener("fetch", (event) => {
       const hit = await cache.match(key);
       const network = fetch(event.request)
         .then(async (res) => {
-          if (res.ok && res.type === "basic") await cache.put(key, res.clone());
+          if (storable(res)) await cache.put(key, res.clone());
           return res;
         })
         .catch(() => undefined);

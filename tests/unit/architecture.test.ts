@@ -39,13 +39,17 @@ describe("who may import what", () => {
   it("db/ imports nothing of edge/ or site/", () => {
     expect(violations("db", (s) => /(^|\/)(edge|site)\//.test(s))).toEqual([]);
   });
-  it("site/ never imports db/ or edge/ beyond edge/domain (but for the API catch-all)", () => {
+  it("site/ never imports db/ or edge/ beyond edge/domain (but for the API catch-all and the pages' API client)", () => {
     // site/pages/api/[...path].ts keeps one on-demand route, so Astro emits the Worker, and hands
     // anything that reaches it to the Hono app (edge/worker.ts normally routes /api first).
-    const catchAll = "site/pages/api/[...path].ts";
+    // site/lib/api.ts is how the on-demand pages call the same API, in process.
+    const mayCallTheApp = new Set(["site/pages/api/[...path].ts", "site/lib/api.ts"]);
     const forbidden = (s: string, file: string) =>
-      /(^|\/)db\//.test(s) || (/(^|\/)edge\//.test(s) && !/edge\/domain\//.test(s) && !(file === catchAll && s.endsWith("edge/app")));
+      /(^|\/)db\//.test(s) || (/(^|\/)edge\//.test(s) && !/edge\/domain\//.test(s) && !(mayCallTheApp.has(file) && s.endsWith("edge/app")));
     expect(violations("site", forbidden)).toEqual([]);
+  });
+  it("the on-demand pages call the API through site/lib/api.ts (the check sees that import)", () => {
+    expect(importsOf("site/lib/api.ts")).toContain("../../edge/app");
   });
   it("finds imports at all (the check itself works)", () => {
     expect(importsOf("edge/routes/public.ts")).toContain("../services/catalogue.ts");
