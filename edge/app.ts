@@ -10,6 +10,7 @@ import { devRoutes } from "./routes/dev.ts";
 import { guaranteeRoutes } from "./routes/guarantees.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { verifyRoutes } from "./routes/verify.ts";
 import { wellKnownRoutes } from "./routes/well-known.ts";
 
 // Zod's own messages (wrong type, missing field …) in Japanese, for every schema.
@@ -30,6 +31,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.route("/api/v1", applicationRoutes);
   app.route("/api/v1", guaranteeRoutes);
   app.route("/api/v1", devRoutes);
+  app.route("/api/v1", verifyRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

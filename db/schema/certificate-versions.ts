@@ -20,6 +20,8 @@ export const certificateVersions = sqliteTable(
     issuedAt: text("issued_at").notNull(),
     createdBy: text("created_by").notNull(),
     jws: text("jws"),
+    /** The signing key of `jws` (signing_keys.kid): the JWKS keeps it while this version lives. */
+    kid: text("kid"),
   },
   // The primary key also serves "the versions of one guarantee, in order".
   (t) => [primaryKey({ columns: [t.guaranteeId, t.version] })],

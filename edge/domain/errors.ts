@@ -6,7 +6,16 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorKind = "not_found" | "invalid" | "conflict" | "forbidden" | "unauthorized" | "too_many" | "unavailable" | "gone";
+export type ErrorKind =
+  | "not_found"
+  | "invalid"
+  | "conflict"
+  | "forbidden"
+  | "unauthorized"
+  | "too_many"
+  | "unavailable"
+  | "gone"
+  | "malformed";
 
 export class DomainError extends Error {
   readonly kind: ErrorKind;
@@ -71,5 +80,12 @@ export class Unavailable extends DomainError {
 export class Gone extends DomainError {
   constructor(message: string, code = "gone") {
     super("gone", code, message);
+  }
+}
+
+/** The request cannot be meant: a format the platform can tell is wrong before looking anything up. */
+export class Malformed extends DomainError {
+  constructor(errors: FieldError[], message: string, code = "invalid_format") {
+    super("malformed", code, message, { errors });
   }
 }

@@ -7,7 +7,7 @@ import { DomainError, type ErrorKind } from "../domain/errors.ts";
 import type { AppEnv } from "../env.ts";
 import { problem } from "./problem.ts";
 
-const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
+export const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
   not_found: 404,
   invalid: 422,
   conflict: 409,
@@ -16,6 +16,7 @@ const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
   too_many: 429,
   unavailable: 503,
   gone: 410,
+  malformed: 400,
 };
 
 /** Hono's own HTTPExceptions (body parsing, media type, size) in the platform's words. */

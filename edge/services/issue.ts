@@ -35,6 +35,7 @@ import { newAuthKey } from "../security/auth-keys.ts";
 import { LINK_LIFETIME_DAYS } from "../security/links.ts";
 import { randomToken } from "../security/tokens.ts";
 import { sealAudit } from "./audit.ts";
+import { signIssued } from "./certificates.ts";
 
 function staffOf(ctx: RequestContext) {
   const s = ctx.session;
@@ -164,6 +165,7 @@ export async function issueApplication({ ctx, id }: { ctx: RequestContext; id: s
     const [now2] = await ctx.db.select({ status: applications.status }).from(applications).where(eq(applications.id, id));
     if (now2?.status !== "issued") throw new Conflict("この申込みは別の担当者が先に処理しました", "not_submitted");
   }
+  await signIssued(ctx, id);
   ctx.after(async () => {
     await sealAudit(ctx.db);
     await deliver(ctx, outboxId);

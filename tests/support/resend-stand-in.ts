@@ -28,8 +28,9 @@ export async function startResendStandIn(apiKey = "re_test_stand_in"): Promise<R
   const failedOnce = new Set<string>();
   let serial = 0;
   const server: Server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) =>
+    const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
     if (req.method === "GET" && req.url === "/_sent") return reply(200, sent);
     if (req.method !== "POST" || req.url !== "/emails") return reply(404, { name: "not_found", message: "not found", statusCode: 404 });
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
