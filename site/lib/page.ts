@@ -1,0 +1,47 @@
+// What every on-demand page does with a form post: read it within a size limit, take its fields
+// as typed, and say whether it came at all.
+import type { Problem } from "./api.ts";
+
+/** The API takes 64 KB of JSON; a form is never bigger than that for good reason. */
+export const MAX_FORM_BYTES = 64 * 1024;
+
+export type FormRead = { ok: true; form: FormData } | { ok: false; problem: Problem };
+
+export async function readForm(request: Request): Promise<FormRead> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_FORM_BYTES) return { ok: false, problem: tooLarge };
+  try {
+    const raw = await request.arrayBuffer();
+    if (raw.byteLength > MAX_FORM_BYTES) return { ok: false, problem: tooLarge };
+    const type = request.headers.get("content-type") ?? "application/x-www-form-urlencoded";
+    return { ok: true, form: await new Response(raw, { headers: { "content-type": type } }).formData() };
+  } catch {
+    return {
+      ok: false,
+      problem: { status: 400, code: "malformed_request", title: "送信された内容を読み取れませんでした。もう一度お試しください" },
+    };
+  }
+}
+
+const tooLarge: Problem = {
+  status: 413,
+  code: "payload_too_large",
+  title: `送信された内容が大きすぎます（上限 ${MAX_FORM_BYTES / 1024} KB）。連絡事項などを短くしてください`,
+};
+
+/** A text field as typed ("" when absent or a file). */
+export function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/** A random token for an Idempotency-Key carried by a form (a double post acts once). */
+export function formToken(): string {
+  return crypto.randomUUID();
+}
+
+/** A token from the form, if it has the shape the API accepts; else a new one. */
+export function tokenFrom(form: FormData, name: string): string {
+  const value = text(form, name);
+  return /^[\w.:-]{1,64}$/.test(value) ? value : formToken();
+}
