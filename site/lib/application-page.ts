@@ -1,0 +1,146 @@
+// The application form's post, on the server: find the agency the clerk typed (when no script
+// picked it), save the draft (POST or PATCH), submit it when asked, and either redirect (PRG) or
+// hand the page what to show again: the values as typed, each error beside its field.
+import { labels } from "../../edge/domain/terms.ts";
+import type { Api, Problem } from "./api.ts";
+import { AGENCY_ID, AGENCY_QUERY, appliedKinds, draftFromValues, type FormValues, inputFor, valuesFrom } from "./application-form.ts";
+import { type FormErrors, formErrors, noErrors } from "./form-errors.ts";
+import { text, tokenFrom } from "./page.ts";
+
+export interface AgencyCandidate {
+  id: string;
+  name: string;
+  detail: string;
+}
+
+interface Agency {
+  id: string;
+  name: string;
+  prefecture: string | null;
+  adoption: { status: keyof typeof labels.status };
+}
+
+/** What the form page renders after a post that did not redirect. */
+export interface FormState {
+  values: FormValues;
+  errors: FormErrors;
+  title?: string;
+  candidates?: AgencyCandidate[];
+  /** The query the candidates were found for (a radio picked among them wins over it). */
+  candidatesFor?: string;
+  /** Set once a draft exists (the form then posts to its page and PATCHes). */
+  id?: string;
+  version?: number;
+  createKey?: string;
+  submitKey: string;
+  warnings: { field: string; message: string }[];
+  status: number;
+  /** Not a form error: show the error page instead (403 cross-origin, 404, 409 not a draft). */
+  problem?: Problem;
+}
+
+const detailOf = (a: Agency) => `${a.prefecture ?? "全国"}・${labels.status[a.adoption.status]}`;
+
+/**
+ * The agency field: the id a script or a radio picked, if it still matches the typed name; else a
+ * lookup of the name (GET /api/v1/agencies?q=): one exact match is taken, anything else is
+ * offered as candidates.
+ */
+async function resolveAgency(api: Api, values: FormValues, candidatesFor: string): Promise<AgencyCandidate[] | null> {
+  const query = (values[AGENCY_QUERY] ?? "").trim();
+  const id = values[AGENCY_ID];
+  if (query === "") {
+    delete values[AGENCY_ID];
+    return null;
+  }
+  if (id !== undefined) {
+    const picked = await api.get<Agency>(`/api/v1/agencies/${encodeURIComponent(id)}`);
+    if (picked.ok && (picked.data.name === query || query === candidatesFor)) {
+      values[AGENCY_QUERY] = picked.data.name;
+      return null;
+    }
+  }
+  delete values[AGENCY_ID];
+  const found = await api.get<{ items: Agency[] }>(`/api/v1/agencies?q=${encodeURIComponent(query)}&limit=10`);
+  const items = found.ok ? found.data.items : [];
+  const exact = items.filter((a) => a.name === query);
+  if (exact.length === 1 && exact[0] !== undefined) {
+    values[AGENCY_ID] = exact[0].id;
+    return null;
+  }
+  return items.map((a) => ({ id: a.id, name: a.name, detail: detailOf(a) }));
+}
+
+interface Saved {
+  id: string;
+  version: number;
+}
+
+export async function postApplication(api: Api, form: FormData, draftId: string | undefined): Promise<Response | FormState> {
+  const values = valuesFrom((n) => {
+    const v = form.get(n);
+    return typeof v === "string" ? v : null;
+  });
+  const action = text(form, "action");
+  const versionText = text(form, "version");
+  const state: FormState = {
+    values,
+    errors: noErrors(),
+    submitKey: tokenFrom(form, "submitKey"),
+    warnings: [],
+    status: 200,
+    ...(draftId === undefined ? { createKey: tokenFrom(form, "createKey") } : { id: draftId }),
+    ...(/^\d{1,9}$/.test(versionText) ? { version: Number(versionText) } : {}),
+  };
+  const fail = (problem: Problem, kinds = appliedKinds(values)): FormState => {
+    state.status = problem.status;
+    if (problem.status === 422 || problem.status === 409 || problem.status === 429) {
+      state.errors = formErrors(problem.errors ?? [], inputFor(kinds));
+      state.title = problem.title;
+    } else state.problem = problem;
+    return state;
+  };
+
+  const candidatesFor = text(form, "agencyCandidatesFor");
+  const candidates = await resolveAgency(api, values, candidatesFor);
+  if (candidates !== null) {
+    state.candidates = candidates;
+    state.candidatesFor = (values[AGENCY_QUERY] ?? "").trim();
+    if (action === "find-agency") return state;
+    state.status = 422;
+    const message =
+      candidates.length === 0
+        ? "該当する発注者が見つかりません。名前を確かめてください"
+        : "発注者を候補から選んでから、もう一度押してください";
+    state.errors = formErrors([{ field: AGENCY_ID, message }], inputFor([]));
+    return state;
+  }
+  if (action === "find-agency") return state;
+
+  // Save: a new draft (idempotent by the form's key: a double post makes one), or a merge patch.
+  const body = draftFromValues(values);
+  let saved: Saved;
+  if (state.id === undefined) {
+    const created = await api.post<Saved>("/api/v1/applications", body, { "idempotency-key": state.createKey ?? tokenFrom(form, "") });
+    if (!created.ok) return fail(created.problem);
+    saved = created.data;
+    state.id = saved.id;
+    delete state.createKey;
+  } else {
+    const headers: Record<string, string> = state.version === undefined ? {} : { "if-match": `"${state.version}"` };
+    const patched = await api.patch<Saved>(`/api/v1/applications/${encodeURIComponent(state.id)}`, body, headers);
+    if (!patched.ok) return fail(patched.problem);
+    saved = patched.data;
+  }
+  state.version = saved.version;
+  const page = `/app/applications/${encodeURIComponent(saved.id)}/`;
+  if (action !== "submit") return api.redirect(`${page}?saved=1`);
+
+  const submitted = await api.post<{ warnings: { field: string; message: string }[] }>(
+    `/api/v1/applications/${encodeURIComponent(saved.id)}/submit`,
+    undefined,
+    { "idempotency-key": state.submitKey },
+  );
+  if (!submitted.ok) return fail(submitted.problem);
+  return api.redirect(`${page}?submitted=1`);
+}
