@@ -97,7 +97,7 @@ export function isPhoneNumber(text: string): boolean {
   return digits >= 10 && digits <= 13;
 }
 
-const field = {
+export const field = {
   name: line("工事名", 200),
   agencyId: line("発注者", 64),
   beneficiary: line("被保証者（発注者の表記）", 200),
@@ -247,7 +247,7 @@ export function percentLimits(kind: GuaranteeKind, work: WorkType | null | undef
 }
 
 /** Integer arithmetic only: amount * 100 <= price * percent, exact for every amount up to 1兆. */
-function amountError(kind: GuaranteeKind, amount: number, price: number, work: WorkType | null | undefined): string | null {
+export function amountError(kind: GuaranteeKind, amount: number, price: number, work: WorkType | null | undefined): string | null {
   const { min, max } = percentLimits(kind, work);
   const name = labels.guarantee[kind];
   if (amount * 100 > price * max) {

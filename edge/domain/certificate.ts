@@ -2,7 +2,19 @@
 // one snapshot per version. Version 1 is 新規; each change (変更) makes version n+1 labelled
 // 変更1, 変更2 …; corrections replace a version's content without a history entry; a cancelled
 // guarantee keeps its versions and says so. Pure: the services fill it from the database.
-import { type GuaranteeKind, labels } from "./terms.ts";
+import { z } from "zod";
+import { amountError, field } from "./application.ts";
+import type { FieldError } from "./errors.ts";
+import { calendarDate } from "./fields.ts";
+import { type GuaranteeKind, labels, type WorkType } from "./terms.ts";
+
+const date = (label: string) => z.string({ error: `${label}は YYYY-MM-DD 形式の日付で入力してください` }).pipe(calendarDate(label));
+const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+const filledLine = (label: string, max: number) =>
+  z
+    .string({ error: `${label}は文字列で入力してください` })
+    .max(max, { error: `${label}は${max}文字以内で入力してください` })
+    .refine((s) => s.trim() !== "" && !hasControl(s), { error: `${label}を入力してください（改行や制御文字は使えません）` });
 
 export const versionReasons = ["new", "change", "correction", "cancel"] as const;
 export type VersionReason = (typeof versionReasons)[number];
@@ -61,4 +73,73 @@ export function certificateOf(
 export function japanInstant(at: Date): string {
   const shifted = new Date(at.getTime() + 9 * 3600_000);
   return `${shifted.toISOString().slice(0, 19)}+09:00`;
+}
+
+// ---- versions after issue ---------------------------------------------------------------------
+
+export const changeableFields = ["amount", "contractPrice", "periodTo", "guaranteeUntil", "projectName"] as const;
+
+export const VersionRequest = z.object({
+  reason: z.enum(["change", "correction", "cancel"], {
+    error: "理由（reason）は change（変更）・correction（訂正）・cancel（解約）のいずれかを指定してください",
+  }),
+  changes: z
+    .strictObject(
+      {
+        amount: field.amount.optional(),
+        contractPrice: field.contractPrice.optional(),
+        periodTo: field.periodTo.optional(),
+        guaranteeUntil: date("保証期限").optional(),
+        projectName: filledLine("工事名", 200).optional(),
+      },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? "変更できる項目は amount・contractPrice・periodTo・guaranteeUntil・projectName です"
+            : "変更内容（changes）は項目をまとめたオブジェクトで指定してください",
+      },
+    )
+    .default({}),
+  note: z.string({ error: "メモ（note）は文字列で指定してください" }).max(500, { error: "メモは500文字以内で入力してください" }).optional(),
+});
+export type VersionRequest = z.infer<typeof VersionRequest>;
+
+/**
+ * The content of the next version: the current one with the changes applied, and every rule that
+ * still holds after issue (amount limits by kind and work type, dates in order); or the errors.
+ */
+export function nextContent(
+  current: CertificateContent,
+  request: VersionRequest,
+  kind: GuaranteeKind,
+  work: WorkType | null | undefined,
+): { ok: true; content: CertificateContent } | { ok: false; errors: FieldError[] } {
+  const changes = request.changes;
+  const given = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined);
+  if (request.reason === "cancel") {
+    if (given.length > 0) return { ok: false, errors: [{ field: "changes", message: "解約では変更内容を指定しないでください" }] };
+    return { ok: true, content: current };
+  }
+  if (given.length === 0) return { ok: false, errors: [{ field: "changes", message: "変更する項目を1つ以上指定してください" }] };
+  const content: CertificateContent = {
+    ...current,
+    ...(changes.amount === undefined ? {} : { amount: changes.amount }),
+    ...(changes.contractPrice === undefined ? {} : { contractPrice: changes.contractPrice }),
+    ...(changes.periodTo === undefined ? {} : { periodTo: changes.periodTo }),
+    ...(changes.guaranteeUntil === undefined ? {} : { guaranteeUntil: changes.guaranteeUntil }),
+    ...(changes.projectName === undefined ? {} : { projectName: changes.projectName.trim() }),
+  };
+  if (changes.periodTo !== undefined && changes.guaranteeUntil === undefined && current.guaranteeUntil === current.periodTo) {
+    content.guaranteeUntil = changes.periodTo; // the term followed the works period: it still does
+  }
+  const errors: FieldError[] = [];
+  if (content.periodTo < content.periodFrom) {
+    errors.push({ field: "changes.periodTo", message: `工期（至）は工期（自）（${content.periodFrom}）以降の日付にしてください` });
+  }
+  if (content.guaranteeUntil < content.periodFrom) {
+    errors.push({ field: "changes.guaranteeUntil", message: `保証期限は工期（自）（${content.periodFrom}）以降の日付にしてください` });
+  }
+  const amount = amountError(kind, content.amount, content.contractPrice, work ?? null);
+  if (amount !== null) errors.push({ field: changes.amount === undefined ? "changes.contractPrice" : "changes.amount", message: amount });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, content };
 }

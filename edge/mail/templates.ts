@@ -16,7 +16,7 @@ export interface GuaranteeIssuedData {
   linkExpiresAt: number;
 }
 
-export type MailTemplate = "guarantee.issued";
+export type MailTemplate = "guarantee.issued" | "guarantee.version" | "guarantee.key_rotated";
 
 export interface OutboxRowLike {
   template: string;
@@ -78,10 +78,82 @@ async function guaranteeIssued(ctx: RequestContext, row: OutboxRowLike, data: Gu
   };
 }
 
+export interface GuaranteeEventData extends GuaranteeIssuedData {
+  contractNumber: string;
+  reason?: "change" | "correction" | "cancel";
+  version?: number;
+  generation?: number;
+}
+
+const reasonText = { change: "変更", correction: "訂正", cancel: "解約" } as const;
+
+/** 変更・訂正・解約 of a certificate, and a new authentication key: the same frame, one guarantee. */
+async function guaranteeEvent(
+  ctx: RequestContext,
+  row: OutboxRowLike,
+  data: GuaranteeEventData,
+  template: "guarantee.version" | "guarantee.key_rotated",
+) {
+  const [g] = await ctx.db
+    .select({ kind: guarantees.kind, companyName: companies.name, body: applications.body })
+    .from(guarantees)
+    .innerJoin(companies, eq(companies.id, guarantees.companyId))
+    .innerJoin(applications, eq(applications.id, guarantees.applicationId))
+    .where(and(eq(guarantees.contractNumber, data.contractNumber), eq(guarantees.companyId, data.companyId)));
+  if (g === undefined) throw new Error(`${template}: guarantee ${data.contractNumber} not found`);
+  const token = await signLink(ctx.env, {
+    applicationId: data.applicationId,
+    companyId: data.companyId,
+    issuedAt: new Date(data.linkIssuedAt),
+    expiresAt: new Date(data.linkExpiresAt),
+  });
+  const link = `${row.origin}/links/${token}/`;
+  const login = `${row.origin}/app/`;
+  const until = formatWareki(todayInJapan(new Date(data.linkExpiresAt)), { western: true });
+  const project = (g.body["project"] ?? {}) as { name?: string };
+  const what =
+    template === "guarantee.key_rotated"
+      ? "認証キーを再発行しました。これまでの認証キーは使えなくなりました。発注者へ新しい「認証キー等のお知らせ」を提出してください。"
+      : data.reason === "cancel"
+        ? "この保証は解約されました。"
+        : `電子証書を${reasonText[data.reason ?? "change"]}しました。発注者は同じ保証契約番号と認証キーで最新の内容を確認できます。`;
+  const subject =
+    template === "guarantee.key_rotated"
+      ? `【電子保証】認証キー再発行のお知らせ（${data.contractNumber}）`
+      : `【電子保証】${reasonText[data.reason ?? "change"]}のお知らせ（${data.contractNumber}）`;
+  const lines = [
+    `${g.companyName}　ご担当者様`,
+    "",
+    what,
+    "",
+    `工事名: ${project.name ?? ""}`,
+    `・${labels.guarantee[g.kind]}　保証契約番号 ${data.contractNumber}`,
+    "",
+    "次のリンクから、ログインせずに内容と認証キーを確認できます。",
+    `このリンクは ${until} まで使えます。`,
+    link,
+    "",
+    "期限が過ぎた後は、ログインして保証の一覧からご確認ください。",
+    login,
+    "",
+    "このメールは送信専用です。心当たりがない場合は、このメールを破棄してください。",
+    "—— 電子保証プラットフォーム",
+  ];
+  return { to: row.to, subject, text: lines.join("\n"), links: [link, login] };
+}
+
 export async function renderMail(ctx: RequestContext, row: OutboxRowLike): Promise<RenderedMail> {
   switch (row.template as MailTemplate) {
     case "guarantee.issued":
       return guaranteeIssued(ctx, row, row.data as unknown as GuaranteeIssuedData);
+    case "guarantee.version":
+    case "guarantee.key_rotated":
+      return guaranteeEvent(
+        ctx,
+        row,
+        row.data as unknown as GuaranteeEventData,
+        row.template as "guarantee.version" | "guarantee.key_rotated",
+      );
     default:
       throw new Error(`unknown mail template: ${row.template}`);
   }

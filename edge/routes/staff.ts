@@ -1,5 +1,6 @@
 // The surety desk (staff of one guarantor): companies waiting for approval.
 import { createRoute, z } from "@hono/zod-openapi";
+import { VersionRequest } from "../domain/certificate.ts";
 import { oneOf } from "../domain/fields.ts";
 import { requireRole } from "../http/auth-guards.ts";
 import { problemResponse } from "../http/openapi.ts";
@@ -8,6 +9,8 @@ import { loadSession, sameOrigin } from "../http/session.ts";
 import { approveCompany, listCompanies } from "../services/companies.ts";
 import { listQueue, queueItem } from "../services/desk.ts";
 import { issueApplication, rejectApplication } from "../services/issue.ts";
+import { addVersion, rotateKey, staffGuaranteeView } from "../services/versions.ts";
+import { CertificateSchema } from "./guarantees.ts";
 
 export const staffRoutes = createRouter();
 staffRoutes.use("/staff/*", loadSession, sameOrigin, requireRole("staff"));
@@ -167,4 +170,57 @@ staffRoutes.openapi(
     },
   }),
   async (c) => c.json(await rejectApplication({ ctx: c.var.ctx, id: c.req.valid("param").id, reason: c.req.valid("json").reason }), 200),
+);
+
+const NumberParam = z.object({ number: z.string().max(32, { error: "保証契約番号が長すぎます" }) });
+
+staffRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/staff/guarantees/{number}",
+    summary: "自社が発行した保証1件（証書・表示される履歴・訂正を含むすべての版）",
+    request: { params: NumberParam },
+    responses: {
+      200: { description: "保証", content: { "application/json": { schema: z.looseObject({ certificate: CertificateSchema }) } } },
+      ...denied,
+      404: problemResponse("該当する保証がありません（他社の保証を含む）"),
+    },
+  }),
+  async (c) => c.json(await staffGuaranteeView({ ctx: c.var.ctx, number: c.req.valid("param").number }), 200),
+);
+
+staffRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/staff/guarantees/{number}/versions",
+    summary: "証書の新しい版（change 変更・correction 訂正・cancel 解約）。受注者にメールでお知らせします",
+    request: { params: NumberParam, body: { required: true, content: { "application/json": { schema: VersionRequest } } } },
+    responses: {
+      201: { description: "新しい証書", content: { "application/json": { schema: CertificateSchema } } },
+      ...denied,
+      404: problemResponse("該当する保証がありません"),
+      409: problemResponse("解約済み（cancelled）・別の担当者が先に更新（version_conflict）"),
+      422: problemResponse("変更内容の誤り（金額の上限・工期の順序など）"),
+    },
+  }),
+  async (c) => c.json(await addVersion({ ctx: c.var.ctx, number: c.req.valid("param").number, request: c.req.valid("json") }), 201),
+);
+
+staffRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/staff/guarantees/{number}/rotate-key",
+    summary: "認証キーを再発行する（古い認証キーはすぐに使えなくなります。受注者にメールでお知らせします）",
+    request: { params: NumberParam },
+    responses: {
+      200: {
+        description: "再発行しました",
+        content: { "application/json": { schema: z.object({ contractNumber: z.string(), keyGeneration: z.number().int() }) } },
+      },
+      ...denied,
+      404: problemResponse("該当する保証がありません"),
+      409: problemResponse("証書（紙）・解約済み・同時の再発行"),
+    },
+  }),
+  async (c) => c.json(await rotateKey({ ctx: c.var.ctx, number: c.req.valid("param").number }), 200),
 );

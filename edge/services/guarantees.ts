@@ -41,7 +41,8 @@ export function viewOf(g: GuaranteeRow, versions: VersionRow[]): GuaranteeView {
   const currentVisible = numbered.at(-1)?.visible ?? 1;
   return {
     certificate: certificateOf(
-      { contractNumber: g.contractNumber, kind: g.kind, status: g.status },
+      // Cancelled as of these versions (so a version signed later says what it said then).
+      { contractNumber: g.contractNumber, kind: g.kind, status: ordered.some((v) => v.reason === "cancel") ? "cancelled" : "active" },
       { version: currentVisible, issuedAt: current.issuedAt, content: latest.content as unknown as CertificateContent },
     ),
     versions: numbered.map((v) => ({
