@@ -16,7 +16,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const dir = `${root}.local/browser-test`;
+  // Its own folder per run: parallel runs (several engineers, CI) never delete each other's build.
+  const dir = `${root}.local/browser-test-${process.pid}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await run("astro", ["build"], { ASTRO_OUT_DIR: `${dir}/dist`, ASTRO_CACHE_DIR: `${dir}/cache` });
@@ -29,5 +30,8 @@ export default async function setup(project: TestProject) {
     await served.stop();
     throw error;
   }
-  return () => served.stop();
+  return async () => {
+    await served.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 }
