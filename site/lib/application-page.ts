@@ -76,15 +76,14 @@ interface Saved {
   version: number;
 }
 
-export async function postApplication(api: Api, form: FormData, draftId: string | undefined): Promise<Response | FormState> {
-  const values = valuesFrom((n) => {
-    const v = form.get(n);
-    return typeof v === "string" ? v : null;
-  });
-  const action = text(form, "action");
+/** The form as posted: its values and hidden fields, nothing checked yet. */
+export function postedState(form: FormData, draftId: string | undefined): FormState {
   const versionText = text(form, "version");
-  const state: FormState = {
-    values,
+  return {
+    values: valuesFrom((n) => {
+      const v = form.get(n);
+      return typeof v === "string" ? v : null;
+    }),
     errors: noErrors(),
     submitKey: tokenFrom(form, "submitKey"),
     warnings: [],
@@ -92,7 +91,26 @@ export async function postApplication(api: Api, form: FormData, draftId: string 
     ...(draftId === undefined ? { createKey: tokenFrom(form, "createKey") } : { id: draftId }),
     ...(/^\d{1,9}$/.test(versionText) ? { version: Number(versionText) } : {}),
   };
+}
+
+/**
+ * The session ended while the form was being filled in: the form again, everything typed kept,
+ * with what to do (log in in another tab, then press the button again).
+ */
+export function expiredState(form: FormData, draftId: string | undefined): FormState {
+  const state = postedState(form, draftId);
+  state.status = 401;
+  state.title =
+    "ログインの有効期限が切れたため、保存できませんでした。入力した内容はこのページに残っています。別のタブでログインしてから、もう一度「保存」または「送信」を押してください";
+  return state;
+}
+
+export async function postApplication(api: Api, form: FormData, draftId: string | undefined): Promise<Response | FormState> {
+  const state = postedState(form, draftId);
+  const { values } = state;
+  const action = text(form, "action");
   const fail = (problem: Problem, kinds = appliedKinds(values)): FormState => {
+    if (problem.status === 401) return Object.assign(state, { status: 401, title: expiredState(form, draftId).title });
     state.status = problem.status;
     if (problem.status === 422 || problem.status === 409 || problem.status === 429) {
       state.errors = formErrors(problem.errors ?? [], inputFor(kinds));

@@ -97,6 +97,24 @@ describe("the application without JavaScript", () => {
     expect(await page.locator("form[data-application-form]").count()).toBe(0);
   });
 
+  it("a session that ends while the form is filled in loses nothing: log in elsewhere, press again", async () => {
+    await page.goto(`${base}/app/applications/new/`);
+    await page.getByLabel("工事名").fill(`${project}（続き）`);
+    await page.getByLabel("連絡事項").fill("ログインが切れても残ること");
+    await context.clearCookies();
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.waitForLoadState();
+    expect(await page.locator("#error-summary").textContent()).toContain("ログインの有効期限が切れた");
+    expect(await page.getByLabel("工事名").inputValue()).toBe(`${project}（続き）`);
+    expect(await page.getByLabel("連絡事項").inputValue()).toBe("ログインが切れても残ること");
+    const other = await context.newPage();
+    await login(other, base, demo.contractor.email, demo.contractor.password);
+    await other.close();
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.waitForURL(/\/app\/applications\/[\w-]+\/\?saved=1$/);
+    expect(await page.getByLabel("連絡事項").inputValue()).toBe("ログインが切れても残ること");
+  });
+
   it("the desk rejects it: an empty reason is refused beside the field, a reason is shown to the contractor", async () => {
     const desk = await browser.newContext(noScript);
     const staff = await desk.newPage();
