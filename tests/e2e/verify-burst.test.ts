@@ -1,0 +1,114 @@
+// Verification through the real Worker under simultaneous requests: right keys, wrong keys, unknown
+// numbers and typos at once, single and batch; the lockout stays exact across concurrent requests
+// (one counter row in the database, not a per-isolate map), and the Worker still answers afterwards.
+import { describe, expect, inject, it } from "vitest";
+import { checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
+import { cookieOf, tally } from "../http.ts";
+
+const base = inject("baseUrl");
+const demo = inject("demoAccounts");
+
+function send(method: string, path: string, cookie: string, body?: unknown) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+const verify = (contractNumber: string, authKey: string, client: string) =>
+  fetch(`${base}/api/v1/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": client },
+    body: JSON.stringify({ contractNumber, authKey }),
+  });
+
+/** Another key of valid format and check symbol. */
+function wrongKey(key: string): string {
+  const plain = key.replaceAll("-", "");
+  const body = (plain[0] === "A" ? "B" : "A") + plain.slice(1, 15);
+  return formatKey(body + checkSymbol(body));
+}
+
+describe("verification under bursts through wrangler dev", () => {
+  it("answers 150 simultaneous mixed verifications correctly and holds the lockout exactly", { timeout: 120_000 }, async () => {
+    const contractor = cookieOf(
+      await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
+    );
+    const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
+    const pairs: { number: string; key: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await send("POST", "/api/v1/applications", contractor, {
+        project: {
+          name: `照会負荷工事 ${i}`,
+          agencyId: "462161",
+          beneficiary: "日置市長",
+          location: "鹿児島県日置市",
+          workType: "construction",
+          contractPrice: 50_000_000,
+          periodFrom: "2025-07-01",
+          periodTo: "2026-03-20",
+          bidAnnouncedOn: "2025-06-02",
+          contractedOn: "2025-06-25",
+        },
+        guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
+        branchId: "wjcs-kagoshima",
+        contact: { name: "鹿児島太郎", phone: "099-000-0000" },
+      });
+      const { id } = (await created.json()) as { id: string };
+      expect((await send("POST", `/api/v1/applications/${id}/submit`, contractor)).status).toBe(200);
+      const issued = (await (await send("POST", `/api/v1/staff/applications/${id}/issue`, staff)).json()) as {
+        guarantees: { contractNumber: string }[];
+      };
+      const number = issued.guarantees[0]?.contractNumber ?? "";
+      const { authKey } = (await (await send("GET", `/api/v1/guarantees/${number}/auth-key`, contractor)).json()) as { authKey: string };
+      pairs.push({ number, key: authKey });
+    }
+    const [right, locked, other] = pairs as [(typeof pairs)[0], (typeof pairs)[0], (typeof pairs)[0]];
+    // 50 right keys (each from its own client), 40 wrong keys on one number, 30 unknown numbers, 30 typos.
+    const calls = [
+      ...Array.from({ length: 50 }, (_, i) => ({ kind: "right", run: () => verify(right.number, right.key, `192.0.2.${i}`) })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        kind: "wrong",
+        run: () => verify(locked.number, wrongKey(locked.key), `198.51.100.${i}`),
+      })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        kind: "unknown",
+        run: () => verify(`20799${String(i).padStart(5, "0")}`, other.key, `203.0.113.${i}`),
+      })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        kind: "typo",
+        run: () => verify(other.number, `${other.key.slice(0, -1)}!`, `203.0.113.${100 + i}`),
+      })),
+    ];
+    const results = await Promise.all(calls.map(async (c) => ({ kind: c.kind, res: await c.run() })));
+    const by = (kind: string) => tally(results.filter((r) => r.kind === kind).map((r) => r.res.status));
+    expect(by("right")).toEqual({ 200: 50 });
+    expect(by("wrong")).toEqual({ 404: 10, 429: 30 });
+    expect(by("unknown")).toEqual({ 404: 30 });
+    expect(by("typo")).toEqual({ 400: 30 });
+    for (const r of results.filter((x) => x.res.status !== 200)) {
+      expect(r.res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(((await r.res.json()) as { title: string }).title).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+    }
+    // The locked number refuses the right key too; the others answer.
+    expect((await verify(locked.number, locked.key, "192.0.2.250")).status).toBe(429);
+    expect((await verify(other.number, other.key, "192.0.2.251")).status).toBe(200);
+    // 20 batches of 50 at once.
+    const batches = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${base}/api/v1/verify/batch`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "cf-connecting-ip": `192.0.2.${100 + i}` },
+          body: JSON.stringify({ items: Array.from({ length: 50 }, () => ({ contractNumber: right.number, authKey: right.key })) }),
+        }),
+      ),
+    );
+    expect(tally(batches.map((r) => r.status))).toEqual({ 200: 20 });
+    for (const r of batches) {
+      const { items } = (await r.json()) as { items: { jws?: string }[] };
+      expect(items.filter((i) => typeof i.jws === "string")).toHaveLength(50);
+    }
+    const health = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
+    expect(health.status).toBe(200);
+  });
+});
