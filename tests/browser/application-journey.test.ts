@@ -83,6 +83,7 @@ describe("a contractor's application, from registration to the mailed link (Java
       .first()
       .click();
     expect(await agency.inputValue()).toBe("日置市");
+    expect(await page.getByRole("button", { name: "候補を表示" }).isVisible()).toBe(false); // the server lookup, for no script
     await page.getByLabel("被保証者").fill("日置市長　永山 由高");
     await page.getByLabel("工事場所").fill("鹿児島県日置市伊集院町");
     await page.getByLabel("工事・業務の種類").selectOption("construction");
@@ -231,5 +232,17 @@ describe("a contractor's application, from registration to the mailed link (Java
     await expect.poll(() => page.locator(".auth-key").first().textContent()).toBe(linkKey);
     expect(new URL(page.url()).search).toBe(""); // shown by the script, without a page load
     expect(await page.getByRole("button", { name: "認証キーをコピー" }).isVisible()).toBe(true);
+  });
+
+  it("without JavaScript the key is shown by a plain GET form", async () => {
+    const noScript = await browser.newContext({ ...phone, javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await login(plain, base, email, password);
+    await plain.goto(`${base}/app/guarantees/${contractNumber}/`);
+    await plain.getByRole("button", { name: "認証キーを表示" }).click();
+    await plain.waitForURL(new RegExp(`\\?show=${contractNumber}$`));
+    expect(((await plain.locator(".auth-key").first().textContent()) ?? "").trim()).toBe(linkKey);
+    expect(await plain.getByRole("button", { name: "認証キーをコピー" }).isVisible()).toBe(false); // needs the script
+    await noScript.close();
   });
 });
