@@ -99,7 +99,7 @@ describe("POST /api/v1/staff/guarantees/{number}/versions", () => {
     expect(v.certificate).toMatchObject({ version: 3, versionLabel: "変更2", amount: 15_500_000, projectName: "変更確認工事（その2）" });
     expect(v.versions.map((x) => x.label)).toEqual(["新規", "変更1", "変更2"]);
     const jwks = await json(await call("/.well-known/jwks.json"));
-    const { payload } = await compactVerify(v.jws, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]));
+    const { payload } = await compactVerify(v.jws, createLocalJWKSet(jwks as unknown as Parameters<typeof createLocalJWKSet>[0]));
     expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(v.certificate);
     const rows = await db().select().from(certificateVersions);
     expect(rows.filter((r) => r.jws === null)).toEqual([]);
