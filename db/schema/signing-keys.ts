@@ -25,9 +25,7 @@ export const signingKeys = sqliteTable(
   },
   (t) => [
     // One active key per guarantor: concurrent first issues race to insert, one wins.
-    uniqueIndex("signing_keys_active_idx")
-      .on(t.guarantorId)
-      .where(sql`status = 'active'`),
+    uniqueIndex("signing_keys_active_idx").on(t.guarantorId).where(sql`status = 'active'`),
     index("signing_keys_guarantor_idx").on(t.guarantorId, t.status),
   ],
 );
