@@ -27,8 +27,13 @@ describe("the API's edge in the Worker", () => {
         body,
         headers: { "content-type": type, origin: "https://evil.example" },
       });
-      const problem = await expectProblem(res, path === "/api/v1/agencies" ? 405 : 404);
-      expect(problem.code).toBe(path === "/api/v1/agencies" ? "method_not_allowed" : "not_found");
+      // verify exists and takes JSON only (415); agencies has no POST (405); nowhere is nothing (404).
+      const expected = { "/api/v1/verify": [415, "unsupported_media_type"], "/api/v1/agencies": [405, "method_not_allowed"] }[path] ?? [
+        404,
+        "not_found",
+      ];
+      const problem = await expectProblem(res, expected[0] as number);
+      expect(problem.code).toBe(expected[1]);
     }
   });
   it("answers unknown paths under /api and /.well-known with problem+json, not the 404 page", async () => {
