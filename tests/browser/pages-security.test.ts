@@ -124,6 +124,30 @@ describe("on-demand pages", () => {
     },
   );
 
+  it("a login throttled by the API says so in Japanese with the wait, on the login page", async () => {
+    // An unknown address from a documentation-range client: only this test's counters move.
+    const email = `throttled-${crypto.randomUUID().slice(0, 8)}@example.jp`;
+    const post = () =>
+      fetch(`${base}/login/`, {
+        method: "POST",
+        headers: { origin: base, "cf-connecting-ip": "203.0.113.61", "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ email, password: "wrong-password-0" }),
+      });
+    let last: Response | undefined;
+    for (let i = 0; i < 11; i++) {
+      last = await post();
+      if (last.status === 429) break;
+      expect(last.status).toBe(401);
+      await last.body?.cancel();
+    }
+    expect(last?.status).toBe(429);
+    expectOnDemandHeaders(last?.headers ?? new Headers());
+    const html = (await last?.text()) ?? "";
+    expect(html).toContain("ログインの失敗が続いたため");
+    expect(html).toMatch(/(約\d+分|\d+秒)ほどお待ちください/);
+    expect(html).toContain(`value="${email}"`); // the address stays in the form
+  });
+
   it.each([
     ["/login/", "anonymous"],
     ["/register/", "anonymous"],
