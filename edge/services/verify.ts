@@ -3,15 +3,16 @@
 //
 // - A key that fails its format or check symbol, or a number of no guarantor's format, is a 400
 //   before any lookup: no attempt is counted.
-// - A failed attempt on a number is counted in the same statement that judges it (the increment is
-//   conditional on the pair not matching), inside one db.batch with the lookup: of concurrent
-//   attempts each failure gets its own count, so no burst gets more than 10 failures judged per
+// - A failed attempt on a number is counted atomically and judged by its own count: of concurrent
+//   attempts each failure gets its own number, so no burst gets more than 10 failures judged per
 //   number per hour; after 10, every attempt is 429, the right key included. Successes count
 //   nothing, so an agency system verifying one number often is never locked out.
 // - An unknown number and a wrong key take the same path (the same batch, the same comparison)
 //   and get the same 404: no oracle.
-// - One client is allowed 60 calls a minute (a batch is one call), counted in the same batch.
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+// - One client is allowed 60 calls a minute (a batch is one call): Workers' Rate Limiting binding
+//   where the Worker has one (VERIFY_RATE_LIMITER; approximate, no database write), an exact
+//   database counter otherwise.
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { certificateVersions, guarantees, throttles, verifications } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
 import { keyReadingMessages, readKey } from "../domain/auth-key.ts";
@@ -70,104 +71,152 @@ async function parsePair(pair: Pair): Promise<{ number: string; hash: string } |
 const numberKey = (n: string) => `verify:number:${n}`;
 const clientKey = (ctx: RequestContext) => `verify:client:${ctx.clientIp}`;
 
+/** Workers' Rate Limiting binding (approximate, per location), when the Worker has one. */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/** The client's call counted: by the Rate Limiting binding when bound, else by an exact database counter. */
+async function clientAllowed(ctx: RequestContext, limiter: RateLimiter | undefined): Promise<number> {
+  if (limiter !== undefined) {
+    const { success } = await limiter.limit({ key: clientKey(ctx) });
+    return success ? 0 : CLIENT_LIMIT.windowMs / 1000;
+  }
+  const [counted] = await countAttempt(ctx, clientKey(ctx), CLIENT_LIMIT);
+  return secondsOver(ctx, counted, CLIENT_LIMIT);
+}
+
+const lockedError = (wait: number) =>
+  new TooMany(wait, "この保証契約番号は照会の失敗が続いたため、しばらく照会できません（1時間に10回まで）", "too_many_attempts");
+
 /**
- * Judge pairs: one round trip counts the client's call and every pair's attempt and looks every
- * number up; a second records the successes and reads their versions.
+ * Judge pairs. The answer for a right key takes one read-only round trip: each pair's guarantee
+ * (matched on number AND key digest, so an unknown number and a wrong key both find nothing), its
+ * failure count and its versions; the viewing is recorded after the answer. A pair that found
+ * nothing takes a second round trip that counts the failure atomically (INSERT … ON CONFLICT DO
+ * UPDATE … RETURNING) and answers from that count: of concurrent failures each gets its own number,
+ * so exactly 10 are judged per number and hour, and every attempt after them is 429, the right
+ * key included (it reads the count of 10). Successes count nothing, so an agency system that
+ * verifies one number often is never locked out.
  */
-export async function verifyPairs(ctx: RequestContext, pairs: Pair[], via: "single" | "batch" | "page"): Promise<Outcome[]> {
+export async function verifyPairs(
+  ctx: RequestContext,
+  pairs: Pair[],
+  via: "single" | "batch" | "page",
+  limiter?: RateLimiter,
+): Promise<Outcome[]> {
   const parsed = await Promise.all(pairs.map(parsePair));
   const valid = parsed.flatMap((p, i) => ("number" in p ? [{ i, ...p }] : []));
   const outcomes: Outcome[] = parsed.map((p) => ({ ok: false, error: "number" in p ? NOT_FOUND() : p }));
   if (valid.length === 0) return outcomes;
 
-  // One round trip, one transaction (its first statement writes, so it holds the write lock and
-  // concurrent batches run one after another): count the client's call; count a FAILED attempt on
-  // each number (the increment happens only where no electronic guarantee has that number and key,
-  // so successes never count and concurrent right keys never lock); read each number's count and
-  // guarantee as they stand after this batch's own increment.
-  const now = ctx.now().getTime();
-  const expired = now - NUMBER_LIMIT.windowMs;
-  const statements = [
-    countAttempt(ctx, clientKey(ctx), CLIENT_LIMIT),
-    ...valid.flatMap((v) => [
-      ctx.db.run(sql`insert into ${throttles} (key, window_start, count)
-          select ${numberKey(v.number)}, ${now}, 1
-          where not exists (select 1 from ${guarantees} where ${guarantees.contractNumber} = ${v.number}
-            and ${guarantees.delivery} = 'electronic' and ${guarantees.authKeyHash} = ${v.hash})
-        on conflict (key) do update set
-          count = case when window_start <= ${expired} then 1 else count + 1 end,
-          window_start = case when window_start <= ${expired} then ${now} else window_start end`),
-      ctx.db
-        .select({ count: throttles.count, windowStart: throttles.windowStart })
-        .from(throttles)
-        .where(eq(throttles.key, numberKey(v.number))),
-      ctx.db
-        .select()
-        .from(guarantees)
-        .where(and(eq(guarantees.contractNumber, v.number), eq(guarantees.delivery, "electronic"))),
-    ]),
-  ] as const;
-  const results = (await ctx.db.batch(statements as unknown as [(typeof statements)[0]])) as unknown[];
-  const clientCount = (results[0] as { count: number; windowStart: number }[])[0];
-  const clientWait = secondsOver(ctx, clientCount, CLIENT_LIMIT);
-
-  const found: { i: number; number: string; row: typeof guarantees.$inferSelect }[] = [];
-  valid.forEach((v, k) => {
-    const counted = (results[2 + 3 * k] as { count: number; windowStart: number }[])[0];
-    const row = (results[3 + 3 * k] as (typeof guarantees.$inferSelect)[])[0];
-    if (clientWait > 0) {
+  const clientWait = await clientAllowed(ctx, limiter);
+  if (clientWait > 0) {
+    for (const v of valid) {
       outcomes[v.i] = {
         ok: false,
         error: new TooMany(clientWait, "照会が多すぎます（1分間に60回まで）。しばらくしてからお試しください", "too_many_attempts"),
       };
-      return;
     }
-    // Unknown number or wrong key: the same comparison, the same answer.
-    const match = row !== undefined && row.authKeyHash !== null && sameDigest(row.authKeyHash, v.hash);
-    const live = counted !== undefined && counted.windowStart > expired ? counted : undefined;
-    // A failure was just counted: over 10 is locked. A success counted nothing: 10 failures lock it.
-    const over = match ? (live?.count ?? 0) >= NUMBER_LIMIT.max : (live?.count ?? 0) > NUMBER_LIMIT.max;
-    if (over) {
-      const wait = Math.max(1, Math.ceil(((live?.windowStart ?? now) + NUMBER_LIMIT.windowMs - now) / 1000));
-      outcomes[v.i] = {
-        ok: false,
-        error: new TooMany(
-          wait,
-          "この保証契約番号は照会の失敗が続いたため、しばらく照会できません（1時間に10回まで）",
-          "too_many_attempts",
-        ),
-      };
-      return;
-    }
-    if (match) found.push({ i: v.i, number: v.number, row });
-  });
-  if (found.length === 0) return outcomes;
+    return outcomes;
+  }
 
-  const at = ctx.now().toISOString();
-  const ids = [...new Set(found.map((f) => f.row.id))];
-  const [versions] = await ctx.db.batch([
+  const now = ctx.now().getTime();
+  const expired = now - NUMBER_LIMIT.windowMs;
+  const numbers = [...new Set(valid.map((v) => v.number))];
+  const [matched, counts, versions] = await ctx.db.batch([
     ctx.db
       .select()
-      .from(certificateVersions)
-      .where(inArray(certificateVersions.guaranteeId, ids))
-      .orderBy(asc(certificateVersions.version)),
-    ...found.map((f) =>
-      ctx.db.insert(verifications).values({ guaranteeId: f.row.id, version: f.row.currentVersion, at, client: ctx.clientIp, via }),
-    ),
+      .from(guarantees)
+      .where(
+        and(
+          inArray(guarantees.contractNumber, numbers),
+          eq(guarantees.delivery, "electronic"),
+          inArray(
+            guarantees.authKeyHash,
+            valid.map((v) => v.hash),
+          ),
+        ),
+      ),
     ctx.db
-      .update(guarantees)
-      .set({ agencyViewedAt: at })
-      .where(and(inArray(guarantees.id, ids), isNull(guarantees.agencyViewedAt))),
+      .select()
+      .from(throttles)
+      .where(
+        inArray(
+          throttles.key,
+          numbers.map((n) => numberKey(n)),
+        ),
+      ),
+    ctx.db
+      .select({ version: certificateVersions })
+      .from(certificateVersions)
+      .innerJoin(guarantees, eq(guarantees.id, certificateVersions.guaranteeId))
+      .where(
+        and(
+          inArray(guarantees.contractNumber, numbers),
+          inArray(
+            guarantees.authKeyHash,
+            valid.map((v) => v.hash),
+          ),
+        ),
+      )
+      .orderBy(asc(certificateVersions.version)),
   ]);
+  const failures: typeof valid = [];
+  const found: { i: number; row: typeof guarantees.$inferSelect }[] = [];
+  for (const v of valid) {
+    const row = matched.find((g) => g.contractNumber === v.number && g.authKeyHash !== null && sameDigest(g.authKeyHash, v.hash));
+    if (row === undefined) {
+      failures.push(v);
+      continue;
+    }
+    const counted = counts.find((c) => c.key === numberKey(v.number));
+    const live = counted !== undefined && counted.windowStart > expired ? counted : undefined;
+    if ((live?.count ?? 0) >= NUMBER_LIMIT.max) {
+      outcomes[v.i] = {
+        ok: false,
+        error: lockedError(Math.max(1, Math.ceil(((live?.windowStart ?? now) + NUMBER_LIMIT.windowMs - now) / 1000))),
+      };
+      continue;
+    }
+    found.push({ i: v.i, row });
+  }
+
+  if (failures.length > 0) {
+    const [first, ...rest] = failures.map((f) => countAttempt(ctx, numberKey(f.number), NUMBER_LIMIT));
+    if (first === undefined) throw new Error("unreachable");
+    const counted = (await ctx.db.batch([first, ...rest])) as { count: number; windowStart: number }[][];
+    failures.forEach((f, k) => {
+      const wait = secondsOver(ctx, counted[k]?.[0], NUMBER_LIMIT);
+      outcomes[f.i] = { ok: false, error: wait > 0 ? lockedError(wait) : NOT_FOUND() };
+    });
+  }
+  if (found.length === 0) return outcomes;
+
   const rows = [...new Map(found.map((f) => [f.row.id, f.row])).values()];
-  const unsigned = versions.some((v) => v.jws === null) ? await signUnsigned(ctx, rows, versions) : new Map<string, string>();
+  const all = versions.map((v) => v.version);
+  const unsigned = all.some((v) => v.jws === null) ? await signUnsigned(ctx, rows, all) : new Map<string, string>();
   for (const f of found) {
-    const mine = versions.filter((v) => v.guaranteeId === f.row.id);
+    const mine = all.filter((v) => v.guaranteeId === f.row.id);
     const view = viewOf(f.row, mine);
     const latest = mine.at(-1);
     const jws = latest?.jws ?? unsigned.get(`${f.row.id}:${latest?.version}`);
     if (jws === undefined) throw new Error(`guarantee ${f.row.id}: no signature for version ${latest?.version}`);
     outcomes[f.i] = { ok: true, verification: { certificate: view.certificate, versions: view.versions, jws } };
   }
+  // The viewing is recorded after the answer (when, which version, which client).
+  const at = ctx.now().toISOString();
+  ctx.after(async () => {
+    const ids = rows.map((r) => r.id);
+    await ctx.db.batch([
+      ctx.db
+        .insert(verifications)
+        .values(found.map((f) => ({ guaranteeId: f.row.id, version: f.row.currentVersion, at, client: ctx.clientIp, via }))),
+      ctx.db
+        .update(guarantees)
+        .set({ agencyViewedAt: at })
+        .where(and(inArray(guarantees.id, ids), isNull(guarantees.agencyViewedAt))),
+    ]);
+  });
   return outcomes;
 }
