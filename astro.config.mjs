@@ -2,6 +2,7 @@
 import cloudflare from "@astrojs/cloudflare";
 import { defineConfig } from "astro/config";
 import { strictScripts } from "./site/integrations/csp.ts";
+import { pdfFont } from "./site/integrations/pdf-font.ts";
 import { serviceWorker } from "./site/integrations/service-worker.ts";
 
 // ASTRO_OUT_DIR / ASTRO_CACHE_DIR let parallel builds (tests, benchmarks) stay out of each other's way.
@@ -17,7 +18,7 @@ export default defineConfig({
   adapter: cloudflare({ imageService: "passthrough" }),
   server: { port: Number(process.env.PORT ?? 4321), host: "127.0.0.1" },
   build: { inlineStylesheets: "always", format: "directory" },
-  integrations: [serviceWorker(), strictScripts()],
+  integrations: [serviceWorker(), strictScripts(), pdfFont()],
   // No Astro sessions (the API has its own): no SESSION KV binding for the Worker to hold.
   session: false,
   // Astro's own origin check would answer cross-origin form posts with an English text/plain 403
