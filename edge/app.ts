@@ -7,6 +7,7 @@ import { createRouter } from "./http/router.ts";
 import { applicationRoutes } from "./routes/applications.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { devRoutes } from "./routes/dev.ts";
+import { documentRoutes } from "./routes/documents.ts";
 import { guaranteeRoutes } from "./routes/guarantees.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { staffRoutes } from "./routes/staff.ts";
@@ -29,6 +30,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.route("/api/v1", authRoutes);
   app.route("/api/v1", staffRoutes);
   app.route("/api/v1", applicationRoutes);
+  app.route("/api/v1", documentRoutes); // before guaranteeRoutes: see edge/routes/documents.ts
   app.route("/api/v1", guaranteeRoutes);
   app.route("/api/v1", devRoutes);
   app.route("/api/v1", verifyRoutes);
