@@ -7,7 +7,7 @@
 // Why fontkit 2 and not the @pdf-lib/fontkit that pdf-lib suggests: that fork's subsetter blanks
 // most CJK glyphs of this font while the text still extracts (ARCHITECTURE.md, "Verified here").
 // pdf-lib 1.17 wants the fontkit 1 API, which differs in one method: a subset's encodeStream().
-import { create } from "fontkit";
+import { create, type FontkitFont } from "fontkit";
 import type { Font, Fontkit } from "pdf-lib/cjs/types/fontkit";
 import type { Metrics } from "./layout.ts";
 
@@ -86,17 +86,48 @@ function streamOf(encode: () => Uint8Array) {
   return stream;
 }
 
+/**
+ * The subsetter decodes every glyph it copies (to find a composite's parts), again for each
+ * document; a glyph object is kept by the font for the isolate's life, so keep its decoded form
+ * with it. fontkit 2.0.4 internals (pinned): getGlyph() and a TrueType glyph's _decode(), whose
+ * result nothing modifies.
+ */
+function keepDecodedGlyphs(face: FontkitFont): void {
+  type Decodable = { _decode(): unknown };
+  const seen = new WeakSet<object>();
+  const getGlyph = face.getGlyph.bind(face);
+  face.getGlyph = (id, codePoints) => {
+    const glyph = getGlyph(id, codePoints) as unknown as Decodable;
+    if (!seen.has(glyph) && typeof glyph._decode === "function") {
+      seen.add(glyph);
+      const decode = glyph._decode.bind(glyph);
+      let decoded: { value: unknown } | undefined;
+      glyph._decode = () => {
+        decoded ??= { value: decode() };
+        return decoded.value;
+      };
+    }
+    return glyph as unknown as ReturnType<typeof getGlyph>;
+  };
+}
+
 export function parseFont(bytes: Uint8Array): DocumentFont {
   const face = create(bytes);
   const unitsPerEm = face.unitsPerEm;
   // pdf-lib asks each document's font for a new subset; give the subsets the stream it expects. The
   // face itself is shared by every document of this isolate (its glyph and table caches too).
   const createSubset = face.createSubset.bind(face);
+  keepDecodedGlyphs(face);
   const adapted = Object.assign(face, {
     createSubset: () => {
       const subset = createSubset();
       return Object.assign(subset, { encodeStream: () => streamOf(() => subset.encode()) });
     },
+    // Japanese text needs no shaping: glyphs straight from the character map, each advanced by its
+    // own width (pdf-lib reads nothing else of a layout). This skips fontkit's OpenType layout, the
+    // costliest part of drawing text, and draws exactly the widths layout.ts measured, so centred
+    // and right-aligned text lands where it was placed (no kerning of Latin pairs, by design).
+    layout: (text: string) => ({ glyphs: face.glyphsForString(text) }),
   }) as unknown as Font;
   const widths = new Map<number, number>();
   return {

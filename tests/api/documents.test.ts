@@ -339,3 +339,19 @@ describe("the e-mailed link's PDFs (no login)", () => {
     }
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("documents the four PDF calls as application/pdf", async () => {
+    const doc = await json<{ paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }> }>(
+      await send("/api/v1/openapi.json"),
+    );
+    for (const path of [
+      "/api/v1/guarantees/{number}/notice.pdf",
+      "/api/v1/guarantees/{number}/certificate.pdf",
+      "/api/v1/links/{token}/notice.pdf",
+      "/api/v1/links/{token}/certificate.pdf",
+    ]) {
+      expect(Object.keys(doc.paths[path]?.get?.responses["200"]?.content ?? {}), path).toEqual(["application/pdf"]);
+    }
+  });
+});
