@@ -104,16 +104,26 @@ function enhance(form: HTMLFormElement): void {
    * is false where only the server can tell (the guide's data not loaded, an agency typed but not
    * picked: the server looks the name up); then nothing is held back for it.
    */
-  function check(v: FormValues, forSubmit: boolean): { errors: FieldError[]; complete: boolean } {
+  function check(v: FormValues, forSubmit: boolean): { errors: FieldError[]; warnings: FieldError[]; complete: boolean } {
     const parsed = ApplicationDraft.safeParse(draftFromValues(v));
-    if (!parsed.success) return { errors: fieldErrorsOf(parsed.error), complete: true };
-    if (!forSubmit || agencies === undefined || rules === undefined) return { errors: [], complete: !forSubmit };
+    if (!parsed.success) return { errors: fieldErrorsOf(parsed.error), warnings: [], complete: true };
+    if (!forSubmit || agencies === undefined || rules === undefined) return { errors: [], warnings: [], complete: !forSubmit };
     const agencyId = v[AGENCY_ID];
     const entry = agencyId === undefined ? undefined : agencies.byId.get(agencyId);
     const known = entry !== undefined || ((v[AGENCY_QUERY] ?? "").trim() === "" && agencyId === undefined);
     const result = submittable(parsed.data, entry === undefined ? undefined : ruleFor(entry, rules));
     const errors = result.ok ? [] : result.errors;
-    return { errors: known ? errors : errors.filter((e) => e.field !== AGENCY_ID), complete: known };
+    return { errors: known ? errors : errors.filter((e) => e.field !== AGENCY_ID), warnings: result.warnings, complete: known };
+  }
+
+  /** The cases the sources leave open (staff decide): said beside the delivery choice, as the desk will see them. */
+  function showWarnings(warnings: FieldError[], v: FormValues): void {
+    const placed = formErrors(warnings, inputFor(appliedKinds(v)));
+    for (const box of form.querySelectorAll<HTMLElement>("[data-warning]")) {
+      const message = messageOf(placed, box.dataset["warning"] ?? "");
+      if (box.textContent !== message) box.textContent = message;
+      box.hidden = message === "";
+    }
   }
 
   function show(errors: FormErrors, names: Iterable<string>): void {
@@ -133,8 +143,9 @@ function enhance(form: HTMLFormElement): void {
   function live(): void {
     const v = values();
     percents(v);
-    const { errors } = check(v, true);
+    const { errors, warnings } = check(v, true);
     show(formErrors(errors, inputFor(appliedKinds(v))), shown);
+    if (agencies !== undefined) showWarnings(warnings, v);
   }
 
   function touch(name: string): void {
@@ -205,7 +216,7 @@ function enhance(form: HTMLFormElement): void {
     .then(([index, data]) => {
       agencies = index;
       rules = data;
-      if (shown.size > 0) live();
+      live(); // errors of the fields already shown, and the warnings of the draft as loaded
     })
     .catch(() => {
       // offline or stale data: the server still checks everything when the form is sent

@@ -234,6 +234,23 @@ describe("a contractor's application, from registration to the mailed link (Java
     expect(await page.getByRole("button", { name: "認証キーをコピー" }).isVisible()).toBe(true);
   });
 
+  it("where the sources leave electronic delivery open, the form says staff will decide, as the desk will see it", async () => {
+    await page.goto(`${base}/app/applications/new/`);
+    await page.getByRole("combobox", { name: "発注者" }).pressSequentially("しがけん", { delay: 30 });
+    await page
+      .getByRole("option", { name: /滋賀県/ })
+      .first()
+      .click();
+    await page.getByLabel("工事・業務の種類").selectOption("construction");
+    await page.getByLabel("契約締結日").fill("2024-03-15");
+    await page.locator("#f-guarantees-contract-apply").check();
+    await page.locator('[data-kind="contract"]').getByLabel("電子保証（認証キーを含む）").check();
+    const warning = page.locator("#f-guarantees-contract-delivery-warning");
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toContain("資料だけでは確定できません");
+    expect(await fieldError(page, "f-guarantees-contract-delivery")).toBe(""); // a warning, not an error
+  });
+
   it("without JavaScript the key is shown by a plain GET form", async () => {
     const noScript = await browser.newContext({ ...phone, javaScriptEnabled: false });
     const plain = await noScript.newPage();
