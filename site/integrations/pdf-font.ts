@@ -5,9 +5,15 @@
 //
 // List this integration after the service worker's: its sw.js is written from the files present
 // when that runs, and the font has no place in the offline guide's cache (PDFs are made online).
+//
+// It also keeps out of the Worker the modules pdf-lib and fontkit import but the PDFs never run
+// (brotli, the standard fonts' metrics, UPNG, pako: about 0.7 MB), replaced by the throwing
+// stand-ins of edge/documents/unbundled.ts, only where pdf-lib or fontkit imports them.
 import { copyFile, mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
+import type { Plugin } from "vite";
 
 /** Where the font goes in the build; edge/documents/font.ts FONT_PATH (a unit test holds them equal). */
 export const PDF_FONT_PATH = "/fonts/BIZUDPGothic-Regular.ttf";
@@ -22,10 +28,34 @@ export const pdfFontSources = () => ({
   licence: require.resolve(`${PACKAGE}/LICENSE_FONT`),
 });
 
+/** Module → the package whose imports of it are replaced. */
+export const UNBUNDLED: Readonly<Record<string, string>> = {
+  "brotli/decompress.js": "fontkit",
+  "@pdf-lib/standard-fonts": "pdf-lib",
+  "@pdf-lib/upng": "pdf-lib",
+  pako: "pdf-lib",
+};
+const standIn = fileURLToPath(new URL("../../edge/documents/unbundled.ts", import.meta.url));
+
+function unbundled(): Plugin {
+  return {
+    name: "denshi-hosho:pdf-unbundled",
+    enforce: "pre",
+    resolveId(source, importer) {
+      const from = UNBUNDLED[source];
+      if (from === undefined || importer === undefined) return null;
+      return importer.replaceAll("\\", "/").includes(`/node_modules/${from}/`) ? standIn : null;
+    },
+  };
+}
+
 export function pdfFont(): AstroIntegration {
   return {
     name: "denshi-hosho:pdf-font",
     hooks: {
+      "astro:config:setup": ({ updateConfig }) => {
+        updateConfig({ vite: { plugins: [unbundled()] } });
+      },
       "astro:build:done": async ({ dir, logger }) => {
         const { font, licence } = pdfFontSources();
         await mkdir(new URL("fonts/", dir), { recursive: true });

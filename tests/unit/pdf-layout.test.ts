@@ -1,14 +1,17 @@
 // The PDFs' layout without rendering: line breaking (禁則), fitting, what the documents print and
 // that even the longest inputs the API accepts stay on one A4 page inside its margins, measured
 // with the real font. And the build step's font path is the one the Worker fetches.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { FontNames } from "@pdf-lib/standard-fonts";
 import { describe, expect, it } from "vitest";
 import { type CertificateInput, historyRows, layoutCertificate } from "../../edge/documents/certificate.ts";
 import { FONT_PATH, isTrueType, parseFont } from "../../edge/documents/font.ts";
 import { A4, fitText, type Metrics, textWidth, warekiDateOf, warekiDateTime, wrapText, yen } from "../../edge/documents/layout.ts";
 import { layoutNotice, type NoticeInput, prefilledVerifyUrl } from "../../edge/documents/notice.ts";
+import unbundled, { FontNames as StandInFontNames } from "../../edge/documents/unbundled.ts";
 import type { Certificate } from "../../edge/domain/certificate.ts";
-import { PDF_FONT_LICENCE_PATH, PDF_FONT_PATH, pdfFontSources } from "../../site/integrations/pdf-font.ts";
+import { PDF_FONT_LICENCE_PATH, PDF_FONT_PATH, pdfFontSources, UNBUNDLED } from "../../site/integrations/pdf-font.ts";
 
 /** Every character 1 em wide but ASCII ½ em, like a Japanese font's full- and half-width forms. */
 const fixed: Metrics = { advance: (cp) => (cp < 0x80 ? 0.5 : 1), ascent: 0.88, descent: -0.12 };
@@ -236,5 +239,27 @@ describe("the font as a static asset", () => {
     expect(existsSync(file) && existsSync(licence)).toBe(true);
     expect(isTrueType(new Uint8Array(readFileSync(file)))).toBe(true);
     expect(readFileSync(licence, "utf8")).toContain("SIL OPEN FONT LICENSE Version 1.1");
+  });
+});
+
+describe("modules left out of the Worker", () => {
+  it("are ones pdf-lib and fontkit really import, replaced by stand-ins that fail loudly", () => {
+    const sources = (dir: string): string =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith(".js") && !e.name.endsWith(".d.ts"))
+        .map((e) => readFileSync(join(e.parentPath, e.name), "utf8"))
+        .join("\n");
+    const code = {
+      "pdf-lib": sources("node_modules/pdf-lib/es"),
+      fontkit: readFileSync("node_modules/fontkit/dist/browser-module.mjs", "utf8"),
+    };
+    for (const [specifier, from] of Object.entries(UNBUNDLED)) {
+      expect(code[from as keyof typeof code], `${from} imports ${specifier}`).toMatch(
+        new RegExp(`from ["']${specifier.replace(/[./]/g, "\\$&")}["']`),
+      );
+    }
+    expect(StandInFontNames).toEqual({ ...FontNames });
+    expect(() => unbundled()).toThrow(/not in the Worker's bundle/);
+    expect(() => unbundled.deflate()).toThrow(/pako/);
   });
 });
