@@ -63,7 +63,8 @@ function pageHeaders(res: Response, url: URL, env: Env): Response {
   // Astro's status text is "OK" whatever the status; the runtime gives each its own.
   const out = new Response(res.body, { status: res.status, headers: res.headers });
   if (out.headers.get("content-type") === "text/html") out.headers.set("content-type", "text/html; charset=utf-8");
-  for (const [name, value] of Object.entries(ON_DEMAND_PAGE_HEADERS)) out.headers.set(name, value);
+  // A page may only tighten one (the mailed link's page sends no referrer at all).
+  for (const [name, value] of Object.entries(ON_DEMAND_PAGE_HEADERS)) if (!out.headers.has(name)) out.headers.set(name, value);
   out.headers.set("cache-control", "no-store");
   const local = url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
   if ((env["APP_ENV"] ?? "production") === "production" && !local) out.headers.set("strict-transport-security", HSTS);

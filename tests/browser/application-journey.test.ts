@@ -186,6 +186,7 @@ describe("a contractor's application, from registration to the mailed link (Java
     const res = await visitor.goto(link ?? "");
     expect(res?.status()).toBe(200);
     expect(res?.headers()["cache-control"]).toBe("no-store");
+    expect(res?.headers()["referrer-policy"]).toBe("no-referrer"); // the token is a credential
     const main = (await visitor.locator("main").textContent()) ?? "";
     expect(main).toContain(contractNumber);
     expect(main).toContain(project);
