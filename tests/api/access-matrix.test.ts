@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { companies } from "../../db/schema/index.ts";
 import { cookieOf } from "../http.ts";
+import { hiokiApplication } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { json, useTestDatabase } from "./helpers.ts";
 
@@ -58,23 +59,7 @@ async function halfStaff() {
   return cookieOf(again);
 }
 
-const application = (name: string) => ({
-  project: {
-    name,
-    agencyId: "462161",
-    beneficiary: "日置市長",
-    location: "鹿児島県日置市伊集院町",
-    workType: "construction",
-    contractPrice: 50_000_000,
-    periodFrom: "2025-07-01",
-    periodTo: "2026-03-20",
-    bidAnnouncedOn: "2025-06-02",
-    contractedOn: "2025-06-25",
-  },
-  guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
-  branchId: "wjcs-kagoshima",
-  contact: { name: "鹿児島太郎", phone: "099-000-0000" },
-});
+const application = (name: string) => hiokiApplication({ name });
 
 interface Route {
   name: string;

@@ -12,6 +12,7 @@ import { authKeyHash } from "../../edge/security/auth-keys.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
 import { runScheduledJobs } from "../../edge/services/scheduled.ts";
 import { cookieOf } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, type TestEnv, useTestDatabase } from "./helpers.ts";
 
@@ -52,18 +53,7 @@ async function staff(guarantorId = "wjcs") {
 }
 
 const complete = (over: { name?: string; notifyEmail?: string; branchId?: string; paperContract?: boolean } = {}) => ({
-  project: {
-    name: over.name ?? "市道伊集院線改良工事",
-    agencyId: "462161",
-    beneficiary: "日置市長",
-    location: "鹿児島県日置市伊集院町",
-    workType: "construction",
-    contractPrice: 50_000_000,
-    periodFrom: "2025-07-01",
-    periodTo: "2026-03-20",
-    bidAnnouncedOn: "2025-06-02",
-    contractedOn: "2025-06-25",
-  },
+  project: hiokiProject(over.name ?? "市道伊集院線改良工事"),
   guarantees: [
     {
       kind: "advance",
@@ -465,7 +455,7 @@ describe("the e-mail and its signed link", () => {
     await issuedWithMail("reject@example.jp", resendEnv);
     const [refused] = await db().select().from(outbox).where(eq(outbox.to, "reject@example.jp"));
     expect(refused).toMatchObject({ status: "failed", attempts: 1 });
-  });
+  }, 60_000);
 
   it("is 404 in production", async () => {
     const prod = { ...env(), APP_ENV: "production" };

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { readKey } from "../../edge/domain/auth-key.ts";
 import { cookieOf } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { json, useTestDatabase } from "./helpers.ts";
 
@@ -50,18 +51,7 @@ describe("secrets at rest", () => {
     const contractor = cookieOf(login);
     secrets["contractor session"] = tokenOf(contractor);
     const created = await send("POST", "/api/v1/applications", contractor, {
-      project: {
-        name: "秘密保持確認工事",
-        agencyId: "462161",
-        beneficiary: "日置市長",
-        location: "鹿児島県日置市",
-        workType: "construction",
-        contractPrice: 50_000_000,
-        periodFrom: "2025-07-01",
-        periodTo: "2026-03-20",
-        bidAnnouncedOn: "2025-06-02",
-        contractedOn: "2025-06-25",
-      },
+      project: hiokiProject("秘密保持確認工事"),
       guarantees: [
         { kind: "advance", amount: 20_000_000, delivery: "electronic", depositBank: "鹿児島銀行　本店" },
         { kind: "contract", amount: 5_000_000, delivery: "electronic" },

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { companies, throttles, verifications } from "../../db/schema/index.ts";
 import { ALPHABET, checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
 import { cookieOf, tally } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
@@ -55,18 +56,7 @@ async function issuedGuarantee(options: { paper?: boolean } = {}) {
   const { email, password } = await makeStaff(db(), { guarantorId: "wjcs" });
   const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email, password }));
   const created = await send("POST", "/api/v1/applications", contractor, {
-    project: {
-      name: "照会確認工事",
-      agencyId: "462161",
-      beneficiary: "日置市長",
-      location: "鹿児島県日置市",
-      workType: "construction",
-      contractPrice: 50_000_000,
-      periodFrom: "2025-07-01",
-      periodTo: "2026-03-20",
-      bidAnnouncedOn: "2025-06-02",
-      contractedOn: "2025-06-25",
-    },
+    project: hiokiProject("照会確認工事"),
     guarantees: [
       { kind: "advance", amount: 20_000_000, delivery: "electronic", depositBank: "鹿児島銀行　本店" },
       { kind: "contract", amount: 5_000_000, delivery: options.paper ? "paper" : "electronic" },

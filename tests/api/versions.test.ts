@@ -9,6 +9,7 @@ import { Bindings } from "../../edge/env.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
 import { rotateSigningKey } from "../../edge/services/signing-keys.ts";
 import { cookieOf, tally } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
@@ -43,18 +44,7 @@ async function issued(options: { paper?: boolean; guarantor?: "wjcs" | "ejcs" } 
   const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email, password }));
   const { id } = await json<{ id: string }>(
     await send("POST", "/api/v1/applications", contractor, {
-      project: {
-        name: "変更確認工事",
-        agencyId: "462161",
-        beneficiary: "日置市長",
-        location: "鹿児島県日置市",
-        workType: "construction",
-        contractPrice: 50_000_000,
-        periodFrom: "2025-07-01",
-        periodTo: "2026-03-20",
-        bidAnnouncedOn: "2025-06-02",
-        contractedOn: "2025-06-25",
-      },
+      project: hiokiProject("変更確認工事"),
       guarantees: [
         { kind: "advance", amount: 20_000_000, delivery: options.paper ? "paper" : "electronic", depositBank: "鹿児島銀行　本店" },
       ],
@@ -214,12 +204,20 @@ describe("POST /api/v1/staff/guarantees/{number}/rotate-key", () => {
     expect(mails.map((m) => m.template)).toContain("guarantee.key_rotated");
   });
 
-  it("gives one new key for concurrent rotations, and none for paper", async () => {
+  it("applies concurrent rotations each to the key generation it read, or refuses them (409); only the last key works; none for paper", async () => {
     const g = await issued();
     const results = await Promise.all(
       Array.from({ length: 5 }, () => send("POST", `/api/v1/staff/guarantees/${g.number}/rotate-key`, g.staff)),
     );
-    expect(tally(results.map((r) => r.status))).toEqual({ 200: 1, 409: 4 });
+    const won = results.filter((r) => r.status === 200);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    expect(won.length + results.filter((r) => r.status === 409).length).toBe(5);
+    const generations = (await Promise.all(won.map((r) => json<{ keyGeneration: number }>(r)))).map((b) => b.keyGeneration).sort();
+    expect(generations).toEqual(Array.from({ length: won.length }, (_, i) => i + 2));
+    const view = await json<{ keyGeneration: number }>(await send("GET", `/api/v1/staff/guarantees/${g.number}`, g.staff));
+    expect(view.keyGeneration).toBe(1 + won.length);
+    await expectProblem(await verify(g.number, g.key), 404, "not_found");
+    expect((await verify(g.number, await g.readKey())).status).toBe(200);
     const paper = await issued({ paper: true });
     await expectProblem(await send("POST", `/api/v1/staff/guarantees/${paper.number}/rotate-key`, paper.staff), 409, "no_auth_key");
   });

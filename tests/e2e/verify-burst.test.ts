@@ -4,6 +4,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
 import { cookieOf, tally } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
@@ -38,18 +39,7 @@ describe("verification under bursts through wrangler dev", () => {
     const pairs: { number: string; key: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const created = await send("POST", "/api/v1/applications", contractor, {
-        project: {
-          name: `照会負荷工事 ${i}`,
-          agencyId: "462161",
-          beneficiary: "日置市長",
-          location: "鹿児島県日置市",
-          workType: "construction",
-          contractPrice: 50_000_000,
-          periodFrom: "2025-07-01",
-          periodTo: "2026-03-20",
-          bidAnnouncedOn: "2025-06-02",
-          contractedOn: "2025-06-25",
-        },
+        project: hiokiProject(`照会負荷工事 ${i}`),
         guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
         branchId: "wjcs-kagoshima",
         contact: { name: "鹿児島太郎", phone: "099-000-0000" },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 import { cookieOf } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
@@ -32,21 +33,12 @@ async function docModule(): Promise<{ checkCertificate(jws: string, jwks: unknow
 
 describe("docs/verifying-offline.md", () => {
   it("checks a served certificate's JWS with the served JWK Set, and refuses tampering", { timeout: 60_000 }, async () => {
-    const contractor = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }));
+    const contractor = cookieOf(
+      await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
+    );
     const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
     const created = await send("POST", "/api/v1/applications", contractor, {
-      project: {
-        name: "署名確認工事",
-        agencyId: "462161",
-        beneficiary: "日置市長",
-        location: "鹿児島県日置市",
-        workType: "construction",
-        contractPrice: 50_000_000,
-        periodFrom: "2025-07-01",
-        periodTo: "2026-03-20",
-        bidAnnouncedOn: "2025-06-02",
-        contractedOn: "2025-06-25",
-      },
+      project: hiokiProject("署名確認工事"),
       guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
       branchId: "wjcs-kagoshima",
       contact: { name: "鹿児島太郎", phone: "099-000-0000" },
