@@ -192,6 +192,10 @@ describe("a contractor's application, from registration to the mailed link (Java
     expect(main).toContain(project);
     linkKey = ((await visitor.locator(".auth-key").first().textContent()) ?? "").trim();
     expect(linkKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const notice = await visitor.getByRole("link", { name: "認証キー等のお知らせ（PDF）" }).getAttribute("href");
+    const pdf = await anonymous.request.get(`${base}${notice}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
     await anonymous.close();
   });
 
