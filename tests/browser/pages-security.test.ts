@@ -2,7 +2,7 @@
 // only, no inline script), never stored (no-store, and never by the service worker, which says it is
 // offline instead of showing old data), Japanese error pages with those headers, and form posts
 // from another site refused by the API's own same-origin check.
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -199,6 +199,46 @@ describe("form posts from another site", () => {
     expectOnDemandHeaders(res.headers);
     expect(await res.text()).toContain("このサイト以外からの操作は受け付けられません");
     expect(await applications()).toBe(before);
+  });
+
+  it("are judged against the host the page is served under (a production host, not localhost)", async () => {
+    // workerd keeps the Host header in request.url, as production does: the page's in-process API
+    // call must see the same origin the browser does.
+    const post = (origin: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(base);
+        const body = new URLSearchParams({ email: "nobody@example.jp", password: "wrong-password-0" }).toString();
+        const req = request(
+          {
+            hostname,
+            port,
+            path: "/login/",
+            method: "POST",
+            headers: {
+              host: "guide.example.jp",
+              origin,
+              "content-type": "application/x-www-form-urlencoded",
+              "cf-connecting-ip": "203.0.113.62",
+            },
+          },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              text += chunk;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    const same = await post("http://guide.example.jp");
+    expect(same.status).toBe(401); // reached the password check
+    expect(same.body).toContain("メールアドレスまたはパスワードが正しくありません");
+    const other = await post(base);
+    expect(other.status).toBe(403);
+    expect(other.body).toContain("このサイト以外からの操作は受け付けられません");
   });
 
   it("cannot approve a company or log anyone out", async () => {
