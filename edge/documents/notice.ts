@@ -29,6 +29,7 @@ export function prefilledVerifyUrl(origin: string, contractNumber: string, authK
 /** What the agency's submission completes, by kind (seed 004). */
 function completes(kind: Certificate["kind"]): string {
   if (kind === "contract") return "請負契約の締結手続（契約保証）";
+  if (kind === "intermediate") return "中間前払金の請求手続（中間前払金保証）";
   return "前払金の請求手続（前払金保証）";
 }
 

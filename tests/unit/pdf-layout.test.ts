@@ -159,10 +159,12 @@ describe("the notice's layout", () => {
     expect(sheet.within(page)).toBe(true);
     expect(all).not.toContain("解約");
   });
-  it("says what a contract guarantee completes, and that a cancelled one is cancelled", () => {
+  it("says what a contract or an interim advance guarantee completes, and that a cancelled one is cancelled", () => {
     const all = texts(layoutNotice(input(certificate({ kind: "contract", kindLabel: "契約保証", status: "cancelled" })), font.metrics).ops);
     expect(all).toContain("請負契約の締結手続（契約保証）");
     expect(all).toContain("この保証契約は解約されています。");
+    const interim = texts(layoutNotice(input(certificate({ kind: "intermediate", kindLabel: "中間前払金保証" })), font.metrics).ops);
+    expect(interim).toContain("中間前払金の請求手続（中間前払金保証）");
   });
   it("shrinks the longest accepted values onto the one page, inside its margins", () => {
     const sheet = layoutNotice(input(longest()), font.metrics);
