@@ -104,8 +104,9 @@ describe("verification under bursts through wrangler dev", () => {
     expect(counts[200] ?? 0).toBeLessThanOrEqual(60);
     expect(counts[429] ?? 0).toBeGreaterThanOrEqual(10);
     const refused = flood.find((r) => r.status === 429);
-    expect(((await refused?.json()) as { code: string }).code).toBe("too_many_attempts");
-    expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThan(0);
+    if (refused === undefined) throw new Error("no call was refused");
+    expect(((await refused.json()) as { code: string }).code).toBe("too_many_attempts");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     const health = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
     expect(health.status).toBe(200);
   });
