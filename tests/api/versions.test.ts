@@ -8,7 +8,7 @@ import { createContext } from "../../edge/context.ts";
 import { Bindings } from "../../edge/env.ts";
 import { verifyAudit } from "../../edge/services/audit.ts";
 import { rotateSigningKey } from "../../edge/services/signing-keys.ts";
-import { cookieOf, tally } from "../http.ts";
+import { cookieOf } from "../http.ts";
 import { hiokiProject } from "../support/fixtures.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
