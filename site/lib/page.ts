@@ -7,7 +7,26 @@ export const MAX_FORM_BYTES = 64 * 1024;
 
 export type FormRead = { ok: true; form: FormData } | { ok: false; problem: Problem };
 
+/**
+ * Whether a form post came from another site: its Origin is not this page's, or (no Origin, or
+ * "null" under a no-referrer policy) the browser's Sec-Fetch-Site does not say same-origin. The API
+ * checks the same for every call it gets; this covers what a page does before or without calling it
+ * (e.g. showing the form again with what was posted when the session ended).
+ */
+export function isCrossSite(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin !== null && origin !== "null") return origin !== new URL(request.url).origin;
+  return request.headers.get("sec-fetch-site") !== "same-origin";
+}
+
+const crossSite: Problem = {
+  status: 403,
+  code: "cross_origin",
+  title: "このサイト以外から送信されたため受け付けられません。このサイトのページから操作してください",
+};
+
 export async function readForm(request: Request): Promise<FormRead> {
+  if (isCrossSite(request)) return { ok: false, problem: crossSite };
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_FORM_BYTES) return { ok: false, problem: tooLarge };
   try {
