@@ -5,7 +5,9 @@
 // before guaranteeRoutes, whose `/guarantees/*` middleware would match these paths too: these
 // handlers answer first, so the guards run exactly once (tests/api/documents.test.ts checks it).
 import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { guarantors } from "../../db/schema/index.ts";
 import { type CertificateInput, renderCertificate } from "../documents/certificate.ts";
 import { type DocumentFont, fontSourceOf, loadFont } from "../documents/font.ts";
 import { type NoticeInput, renderNotice } from "../documents/notice.ts";
@@ -15,6 +17,7 @@ import { requireRole } from "../http/auth-guards.ts";
 import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
+import { type RateLimiter, verifyPairs } from "../services/verify.ts";
 
 export const documentRoutes = createRouter();
 
@@ -124,4 +127,47 @@ documentRoutes.openapi(
     responses: { 200: pdf("保証証書"), ...linkRefusals },
   }),
   (c) => certificateResponse(c, linkedCertificate(c.var.ctx, c.req.valid("param").token, c.req.valid("query").number)),
+);
+
+/** Workers' Rate Limiting binding, as edge/routes/verify.ts uses it: the same limit for both. */
+function limiterOf(env: Record<string, unknown>): RateLimiter | undefined {
+  const binding = env["VERIFY_RATE_LIMITER"] as { limit?: unknown } | undefined;
+  return typeof binding?.limit === "function" ? (binding as RateLimiter) : undefined;
+}
+
+const VerifyPair = z.object({
+  contractNumber: z
+    .string({ error: "保証契約番号（contractNumber）を文字列で指定してください" })
+    .max(64, { error: "保証契約番号が長すぎます" }),
+  authKey: z.string({ error: "認証キー（authKey）を文字列で指定してください" }).max(128, { error: "認証キーが長すぎます" }),
+});
+
+/** The certificate an agency verified, as a PDF: judged exactly as POST /verify (counted, limited). */
+async function verifiedCertificate(c: Context<AppEnv>, pair: z.infer<typeof VerifyPair>): Promise<CertificateInput> {
+  const [outcome] = await verifyPairs(c.var.ctx, [pair], "page", limiterOf(c.env));
+  if (outcome === undefined) throw new Error("no outcome");
+  if (!outcome.ok) throw outcome.error;
+  const { certificate, versions } = outcome.verification;
+  const [row] = await c.var.ctx.db
+    .select({ address: guarantors.address })
+    .from(guarantors)
+    .where(eq(guarantors.id, certificate.guarantor.id));
+  return { certificate, versions, delivery: "electronic", issuerAddress: row?.address ?? null };
+}
+
+documentRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/verify/certificate.pdf",
+    summary: "照会した電子証書を保証証書（PDF・A4 1枚）で取得する（保証契約番号と認証キー。POST /verify と同じ判定・回数）",
+    request: { body: { required: true, content: { "application/json": { schema: VerifyPair } } } },
+    responses: {
+      200: pdf("保証証書"),
+      400: problemResponse("認証キー・保証契約番号の形式の誤り（invalid_format。照会の回数に数えません）"),
+      404: problemResponse("保証契約番号または認証キーが正しくない（not_found）"),
+      422: problemResponse("項目の型の誤り"),
+      429: problemResponse("照会の失敗が続いた番号・照会の多すぎるクライアント（too_many_attempts、Retry-After）"),
+    },
+  }),
+  (c) => certificateResponse(c, verifiedCertificate(c, c.req.valid("json"))),
 );
