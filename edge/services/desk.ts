@@ -1,6 +1,6 @@
 // The surety desk's view of applications: only its own guarantor's, and never a contractor's
 // unsent drafts. Another guarantor's application is "not found", so ids do not leak across.
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { applications, companies } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
 import { Forbidden, NotFound } from "../domain/errors.ts";
@@ -28,8 +28,9 @@ export async function listQueue({
   /** Text found in the company's name or the project's name (case-insensitive for ASCII). */
   q?: string | undefined;
 }) {
-  const text = q?.normalize("NFKC").trim();
-  const like = text === undefined || text === "" ? undefined : `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  // Names are stored as typed (「（その2）」, "(その２)", …): the text search compares NFKC forms on
+  // both sides, in the Worker, over the queue the other filters leave (SQLite has no NFKC).
+  const needle = fold(q ?? "");
   const guarantorId = guarantorOf(ctx);
   const rows = await ctx.db
     .select({ application: applications, companyName: companies.name })
@@ -41,14 +42,20 @@ export async function listQueue({
         status === undefined ? ne(applications.status, "draft") : eq(applications.status, status),
         branchId === undefined ? undefined : eq(applications.branchId, branchId),
         agencyId === undefined ? undefined : eq(applications.agencyId, agencyId),
-        like === undefined
-          ? undefined
-          : sql`(${companies.name} like ${like} escape '\\' or json_extract(${applications.body}, '$.project.name') like ${like} escape '\\')`,
       ),
     )
     .orderBy(asc(applications.submittedAt), asc(applications.id))
-    .limit(500);
-  return rows.map((r) => ({ ...applicationSummary(ctx, r.application), company: { id: r.application.companyId, name: r.companyName } }));
+    .limit(needle === "" ? 500 : 5000);
+  const found =
+    needle === ""
+      ? rows
+      : rows
+          .filter((r) => {
+            const project = (r.application.body["project"] as { name?: unknown } | undefined)?.name;
+            return fold(r.companyName).includes(needle) || (typeof project === "string" && fold(project).includes(needle));
+          })
+          .slice(0, 500);
+  return found.map((r) => ({ ...applicationSummary(ctx, r.application), company: { id: r.application.companyId, name: r.companyName } }));
 }
 
 export async function queueItem({ ctx, id }: { ctx: RequestContext; id: string }) {
@@ -70,4 +77,9 @@ export async function queueItem({ ctx, id }: { ctx: RequestContext; id: string }
       status: company.status,
     },
   };
+}
+
+/** NFKC, lower case, no spaces: 「（その２） 工事」 and "(その2)工事" read alike. */
+function fold(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
 }

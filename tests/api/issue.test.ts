@@ -464,7 +464,7 @@ describe("the e-mail and its signed link", () => {
 });
 
 describe("the desk's queue filters", () => {
-  it("filters by agency and finds by company or project name, treating % and _ literally", async () => {
+  it("filters by agency and finds by company or project name in either width, treating % and _ literally", async () => {
     const c = await contractor("株式会社検索建設");
     const s = await staff();
     const a = await submitted(c.cookie, complete({ name: "検索用の橋梁補修工事" }));
@@ -474,6 +474,11 @@ describe("the desk's queue filters", () => {
     expect(await list(`q=${encodeURIComponent("検索建設")}`)).toContain(a);
     expect(await list("agency=462161")).toContain(a);
     expect(await list("agency=322016")).not.toContain(a);
+    // Full-width and half-width brackets and digits find each other (names hold either).
+    const b = await submitted(c.cookie, complete({ name: "市道改良工事（その2）" }));
+    expect(await list(`q=${encodeURIComponent("(その2)")}`)).toEqual([b]);
+    expect(await list(`q=${encodeURIComponent("（その２）")}`)).toEqual([b]);
+    expect(await list(`q=${encodeURIComponent("工事（その")}`)).toEqual([b]);
     expect(await list("q=%25")).toEqual([]);
     expect(await list("q=_")).toEqual([]);
     await expectProblem(await send("GET", `/api/v1/staff/applications?q=${"あ".repeat(101)}`, s.cookie), 422, "validation_failed");
