@@ -1,0 +1,199 @@
+// The agency's verification page (/verify/) in Chromium: a guarantee is issued through the API (as
+// the other tests do, with the demo accounts), then an officer checks it with JavaScript (a typo in
+// the key is caught before sending) and without (the Japanese 404, then the certificate), opens the
+// notice's QR link (fields filled, the fragment gone), sees the beneficiary warning, the headers,
+// and saves the PDF.
+import { readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ALPHABET, checkSymbol } from "../../edge/domain/auth-key.ts";
+import { cookieOf } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
+import { launch } from "./chromium.ts";
+
+const base = inject("baseUrl");
+const demo = inject("demoAccounts");
+const phone = { locale: "ja-JP", viewport: { width: 390, height: 844 } };
+const desktop = { locale: "ja-JP", viewport: { width: 1280, height: 900 } };
+
+function send(method: string, path: string, cookie: string, body?: unknown) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** An electronic 契約保証 issued for 日置市長 through the API: its number and key. */
+async function issueGuarantee(projectName: string): Promise<{ number: string; key: string }> {
+  const contractor = cookieOf(
+    await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
+  );
+  const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
+  const created = await send("POST", "/api/v1/applications", contractor, {
+    project: hiokiProject(projectName),
+    guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
+    branchId: "wjcs-kagoshima",
+    contact: { name: "鹿児島太郎", phone: "099-000-0000" },
+  });
+  const { id } = (await created.json()) as { id: string };
+  expect((await send("POST", `/api/v1/applications/${id}/submit`, contractor)).status).toBe(200);
+  const issued = (await (await send("POST", `/api/v1/staff/applications/${id}/issue`, staff)).json()) as {
+    guarantees: { contractNumber: string }[];
+  };
+  const number = issued.guarantees[0]?.contractNumber ?? "";
+  const { authKey } = (await (await send("GET", `/api/v1/guarantees/${number}/auth-key`, contractor)).json()) as { authKey: string };
+  return { number, key: authKey };
+}
+
+/** The key with its first symbol changed: the check symbol catches it. */
+function typo(key: string): string {
+  const first = key[0] ?? "0";
+  return `${first === "7" ? "8" : "7"}${key.slice(1)}`;
+}
+
+/** A well-formed key (its check symbol right) that is not this guarantee's. */
+function otherKey(key: string): string {
+  let body = "";
+  for (let i = 0; i < 15; i++) body += ALPHABET[(i * 7 + 3) % 32];
+  const other = body + checkSymbol(body);
+  return other === key.replace(/-/g, "") ? `${body.slice(0, 14)}Z${checkSymbol(`${body.slice(0, 14)}Z`)}` : other;
+}
+
+let browser: Browser;
+let number = "";
+let key = "";
+const project = `市道改良工事 照会試験 ${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  browser = await launch();
+  ({ number, key } = await issueGuarantee(project));
+}, 60_000);
+afterAll(async () => {
+  await browser.close();
+});
+
+describe("the agency's verification page /verify/", () => {
+  it("with JavaScript: a key with a typo is caught beside the field before sending; the right key shows the certificate, signed", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(number);
+    await page.getByLabel("認証キー").fill(typo(key));
+    let posted = false;
+    page.on("request", (r) => {
+      if (r.method() === "POST") posted = true;
+    });
+    await page.getByRole("button", { name: "確認する" }).click();
+    await expect.poll(async () => (await page.locator("#f-authKey-error").textContent()) ?? "").toContain("入力の誤り");
+    expect(await page.locator("#f-authKey").getAttribute("aria-invalid")).toBe("true");
+    expect(posted).toBe(false);
+
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    const sheet = (await page.locator("#certificate").textContent()) ?? "";
+    expect(sheet).toContain("署名を確認しました");
+    expect(sheet).toContain(number);
+    expect(sheet).toContain(project);
+    expect(sheet).toContain("日置市長");
+    expect(sheet).toContain("5,000,000円");
+    expect(sheet).toContain("令和");
+    expect(await page.locator("[data-version]").textContent()).toBe("新規");
+    expect(new URL(page.url()).pathname).toBe("/verify/");
+    expect(page.url()).not.toContain(key);
+    // Tap targets of 44 px on a phone.
+    const box = await page.getByRole("button", { name: "確認する" }).boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+    await context.close();
+  });
+
+  it("without JavaScript: a wrong key gives the Japanese 404 message, the right key the certificate", async () => {
+    const context = await browser.newContext({ ...desktop, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(number);
+    await page.getByLabel("認証キー").fill(otherKey(key));
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.waitForLoadState();
+    expect(await page.locator("#error-summary").textContent()).toContain("保証契約番号または認証キーが正しくありません");
+    expect(await page.locator("#certificate").count()).toBe(0);
+    expect(await page.getByLabel("保証契約番号").inputValue()).toBe(number);
+
+    // A key typo without JavaScript: the server's 400, beside the field.
+    await page.getByLabel("認証キー").fill(typo(key));
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.waitForLoadState();
+    expect((await page.locator("#f-authKey-error").textContent()) ?? "").toContain("入力の誤り");
+
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    expect(await page.locator("#certificate").textContent()).toContain("署名を確認しました");
+    await context.close();
+  });
+
+  it("the notice's QR link /verify/#n=…&k=… fills the fields and leaves no fragment in the address", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/#n=${encodeURIComponent(number)}&k=${encodeURIComponent(key)}`);
+    await expect.poll(() => page.getByLabel("認証キー").inputValue()).toBe(key);
+    expect(await page.getByLabel("保証契約番号").inputValue()).toBe(number);
+    expect(page.url()).not.toContain("#");
+    expect(await page.evaluate(() => location.hash)).toBe("");
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    expect(await page.locator("#certificate").textContent()).toContain("署名を確認しました");
+    await context.close();
+  });
+
+  it("warns when the certificate's beneficiary does not contain the agency the officer named", async () => {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(number);
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByLabel("発注者名（任意）").fill("鹿児島県");
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    expect(await page.locator("[data-beneficiary-warning]").textContent()).toContain("鹿児島県");
+
+    await page.getByLabel("発注者名（任意）").fill("日置市");
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    expect(await page.locator("[data-beneficiary-warning]").count()).toBe(0);
+    await context.close();
+  });
+
+  it("sends the page's security headers and no referrer", async () => {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    const res = await page.goto(`${base}/verify/`);
+    expect(res?.status()).toBe(200);
+    const headers = res?.headers() ?? {};
+    expect(headers["content-security-policy"]).toContain("script-src 'self'");
+    expect(headers["referrer-policy"]).toBe("no-referrer");
+    expect(headers["cache-control"]).toBe("no-store");
+    await context.close();
+  });
+
+  it("「PDFで保存」 downloads the certificate as a PDF", async () => {
+    const context = await browser.newContext({ ...desktop, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(number);
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    const [download, response] = await Promise.all([
+      page.waitForEvent("download"),
+      page.waitForResponse((r) => r.url().endsWith("/verify/certificate.pdf")),
+      page.getByRole("button", { name: "PDFで保存" }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toBe("application/pdf");
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 4).toString("latin1")).toBe("%PDF");
+    await context.close();
+  });
+});
