@@ -1,0 +1,145 @@
+// The desk's guarantee page (/desk/guarantees/{number}/) in Chromium: staff reach it from the
+// application, record a change (変更1 then shows on the agency's /verify/), see a 422 beside its
+// field, rotate the key (the old key then fails on /verify/) and cancel (解約 plainly stated).
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { cookieOf } from "../http.ts";
+import { hiokiProject } from "../support/fixtures.ts";
+import { login } from "./app-pages.ts";
+import { launch } from "./chromium.ts";
+
+const base = inject("baseUrl");
+const demo = inject("demoAccounts");
+const desktop = { locale: "ja-JP", viewport: { width: 1280, height: 900 } };
+
+function send(method: string, path: string, cookie: string, body?: unknown) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** An electronic 契約保証 issued through the API: its application, number and key. */
+async function issueGuarantee(projectName: string): Promise<{ id: string; number: string; key: string }> {
+  const contractor = cookieOf(
+    await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
+  );
+  const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
+  const created = await send("POST", "/api/v1/applications", contractor, {
+    project: hiokiProject(projectName),
+    guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
+    branchId: "wjcs-kagoshima",
+    contact: { name: "鹿児島太郎", phone: "099-000-0000" },
+  });
+  const { id } = (await created.json()) as { id: string };
+  expect((await send("POST", `/api/v1/applications/${id}/submit`, contractor)).status).toBe(200);
+  const issued = (await (await send("POST", `/api/v1/staff/applications/${id}/issue`, staff)).json()) as {
+    guarantees: { contractNumber: string }[];
+  };
+  const number = issued.guarantees[0]?.contractNumber ?? "";
+  const { authKey } = (await (await send("GET", `/api/v1/guarantees/${number}/auth-key`, contractor)).json()) as { authKey: string };
+  return { id, number, key: authKey };
+}
+
+/** The agency's page, without JavaScript: the pair sent, the page as it answers. */
+async function verify(page: Page, number: string, key: string): Promise<void> {
+  await page.goto(`${base}/verify/`);
+  await page.getByLabel("保証契約番号").fill(number);
+  await page.getByLabel("認証キー").fill(key);
+  await page.getByRole("button", { name: "確認する" }).click();
+  await page.waitForLoadState();
+}
+
+let browser: Browser;
+let desk: BrowserContext;
+let staff: Page;
+let agency: BrowserContext;
+let officer: Page;
+let issued: { id: string; number: string; key: string };
+const project = `市道改良工事 窓口試験 ${Date.now().toString(36)}`;
+const path = () => `/desk/guarantees/${issued.number}/`;
+
+beforeAll(async () => {
+  browser = await launch();
+  issued = await issueGuarantee(project);
+  desk = await browser.newContext(desktop);
+  staff = await desk.newPage();
+  await login(staff, base, demo.staff.email, demo.staff.password);
+  agency = await browser.newContext({ ...desktop, javaScriptEnabled: false });
+  officer = await agency.newPage();
+}, 60_000);
+afterAll(async () => {
+  await browser.close();
+});
+
+describe("the desk's guarantee page", () => {
+  it("is linked from the issued application and shows the certificate, records and key generation", async () => {
+    await staff.goto(`${base}/desk/applications/${issued.id}/`);
+    await staff.getByRole("link", { name: issued.number }).click();
+    await staff.waitForURL((url) => url.pathname === path());
+    const main = (await staff.locator("main").textContent()) ?? "";
+    expect(main).toContain(project);
+    expect(main).toContain("すべての記録");
+    expect(await staff.locator("[data-key-generation]").textContent()).toBe("1");
+  });
+
+  it("a change with a bad date is refused beside its field; a right change makes 変更1, shown on /verify/", async () => {
+    await staff.goto(`${base}${path()}`);
+    const change = staff.locator("form", { has: staff.locator('input[name="action"][value="change"]') });
+    await change.getByLabel("保証金額").fill("6,000,000");
+    await change.getByLabel("保証期限").fill("2001-01-01");
+    await change.getByRole("button", { name: "変更を記録する" }).click();
+    await staff.waitForLoadState();
+    expect(await staff.locator("#error-summary").isVisible()).toBe(true);
+    expect(((await staff.locator("#f-change-guaranteeUntil-error").textContent()) ?? "").trim()).not.toBe("");
+    expect(await staff.locator("#f-change-amount").inputValue()).toBe("6,000,000");
+
+    await staff.locator("#f-change-guaranteeUntil").fill("");
+    await staff.getByRole("button", { name: "変更を記録する" }).click();
+    await staff.waitForURL(/\?done=change$/);
+    expect(await staff.getByRole("status").first().textContent()).toContain("変更を記録しました");
+
+    await verify(officer, issued.number, issued.key);
+    expect(await officer.locator("[data-version]").textContent()).toBe("変更1");
+    expect(await officer.locator("[data-amount]").textContent()).toBe("6,000,000円");
+    expect(await officer.locator(".cert-history").textContent()).toContain("変更（変更1）");
+  });
+
+  it("rotating the key needs the confirmation; then the old key fails on /verify/", async () => {
+    await staff.goto(`${base}${path()}`);
+    await staff.getByRole("button", { name: "認証キーを再発行する" }).click();
+    await staff.waitForLoadState();
+    expect(((await staff.locator("#f-rotate-confirm-error").textContent()) ?? "").trim()).toContain("確認のチェック");
+
+    await staff.getByLabel("古い認証キーが使えなくなることを確認しました").check();
+    await staff.getByRole("button", { name: "認証キーを再発行する" }).click();
+    await staff.waitForURL(/\?done=rotate$/);
+    expect(await staff.locator("[data-key-generation]").textContent()).toBe("2");
+
+    await verify(officer, issued.number, issued.key);
+    expect(await officer.locator("#error-summary").textContent()).toContain("保証契約番号または認証キーが正しくありません");
+    expect(await officer.locator("#certificate").count()).toBe(0);
+  });
+
+  it("a cancellation is recorded, and a change sent after it (from a page opened before) gets the 409 in Japanese", async () => {
+    const stale = await desk.newPage();
+    await stale.goto(`${base}${path()}`);
+    await staff.goto(`${base}${path()}`);
+    await staff.getByLabel("解約すると元に戻せないことを確認しました").check();
+    await staff.getByRole("button", { name: "解約する" }).click();
+    await staff.waitForURL(/\?done=cancel$/);
+    expect(await staff.locator("main").textContent()).toContain("この保証は解約されています");
+    expect(await staff.getByRole("button", { name: "変更を記録する" }).count()).toBe(0);
+    expect(await staff.locator('tr[data-reason="cancel"]').count()).toBe(1);
+
+    await stale.locator("#f-change-amount").fill("7000000");
+    const [res] = await Promise.all([
+      stale.waitForResponse((r) => r.request().method() === "POST"),
+      stale.getByRole("button", { name: "変更を記録する" }).click(),
+    ]);
+    expect(res.status()).toBe(409);
+    expect(await stale.locator("#error-summary").textContent()).toContain("解約済みの保証は変更できません");
+    await stale.close();
+  });
+});
