@@ -501,7 +501,9 @@ describe("raw protocol", () => {
 
 describe("limits and expiry", () => {
   it("expires idle streams, rolls them back, and limits body size", async () => {
-    const small = await fresh({ schema: false, streamIdleTimeoutMs: 200, busyTimeoutMs: 300, maxBodyBytes: 4096 });
+    // The idle timeout leaves room for a loaded machine between the two requests below; the busy
+    // timeout stays far below it, so the other writer gives up while the stream still holds the lock.
+    const small = await fresh({ schema: false, streamIdleTimeoutMs: 2000, busyTimeoutMs: 300, maxBodyBytes: 4096 });
     const big = await fetch(`${small.url}/v2/pipeline`, {
       method: "POST",
       body: JSON.stringify({ requests: [run("SELECT ?", ["x".repeat(5000)])] }),
@@ -513,7 +515,7 @@ describe("limits and expiry", () => {
     // While the stream holds the write lock, another writer gives up after busyTimeoutMs.
     const other = connect(small, "number");
     await expect(other.execute("INSERT INTO t VALUES (2)")).rejects.toMatchObject({ code: "SQLITE_BUSY" });
-    await sleep(800);
+    await sleep(2600);
     const late = await pipeline(small.url, { baton: dig(open.json, "baton"), requests: [run("COMMIT")] });
     expect(late).toMatchObject({ status: 500, json: { code: "STREAM_EXPIRED" } });
     await other.execute("INSERT INTO t VALUES (3)");
