@@ -515,7 +515,7 @@ describe("limits and expiry", () => {
     // While the stream holds the write lock, another writer gives up after busyTimeoutMs.
     const other = connect(small, "number");
     await expect(other.execute("INSERT INTO t VALUES (2)")).rejects.toMatchObject({ code: "SQLITE_BUSY" });
-    await sleep(2600);
+    await sleep(3500); // past the idle timeout and the next sweep (every second)
     const late = await pipeline(small.url, { baton: dig(open.json, "baton"), requests: [run("COMMIT")] });
     expect(late).toMatchObject({ status: 500, json: { code: "STREAM_EXPIRED" } });
     await other.execute("INSERT INTO t VALUES (3)");
