@@ -177,6 +177,23 @@ describe("the agency's verification page /verify/", () => {
     await context.close();
   });
 
+  it("prints the certificate alone (no navigation, no form) on one A4 page", async () => {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(number);
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".site-header").isVisible()).toBe(false);
+    expect(await page.locator("#verify-form").isVisible()).toBe(false);
+    expect(await page.locator("#certificate").isVisible()).toBe(true);
+    const printed = Buffer.from(await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
+    expect(printed.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
+    await context.close();
+  });
+
   it("「PDFで保存」 downloads the certificate as a PDF", async () => {
     const context = await browser.newContext({ ...desktop, acceptDownloads: true });
     const page = await context.newPage();
