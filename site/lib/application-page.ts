@@ -1,6 +1,7 @@
 // The application form's post, on the server: find the agency the clerk typed (when no script
 // picked it), save the draft (POST or PATCH), submit it when asked, and either redirect (PRG) or
 // hand the page what to show again: the values as typed, each error beside its field.
+import { ApplicationDraft, submittable } from "../../edge/domain/application.ts";
 import { labels } from "../../edge/domain/terms.ts";
 import type { Api, Problem } from "./api.ts";
 import { AGENCY_ID, AGENCY_QUERY, appliedKinds, draftFromValues, type FormValues, inputFor, valuesFrom } from "./application-form.ts";
@@ -105,6 +106,29 @@ export function expiredState(form: FormData, draftId: string | undefined): FormS
   return state;
 }
 
+/**
+ * The submit's rules over a form whose save was refused: the refused fields are left out (their
+ * own errors are already shown), the rest is checked as a submit would (required fields, formats,
+ * amounts, dates). The agency's rule is the API's to apply, so delivery and agency errors wait.
+ */
+function submitErrorsBeside(body: Record<string, unknown>, refused: { field: string }[]): { field: string; message: string }[] {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  for (const { field } of refused) {
+    const path = field.split(".");
+    let at: unknown = copy;
+    for (const part of path.slice(0, -1)) at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined;
+    if (at !== null && typeof at === "object") delete (at as Record<string, unknown>)[path.at(-1) ?? ""];
+  }
+  const draft = ApplicationDraft.safeParse(copy);
+  if (!draft.success) return [];
+  const outcome = submittable(draft.data, undefined);
+  if (outcome.ok) return [];
+  const taken = new Set(refused.map((e) => e.field));
+  return outcome.errors.filter(
+    (e) => !taken.has(e.field) && e.field !== "project.agencyId" && !/^guarantees\.\d+\.delivery$/.test(e.field),
+  );
+}
+
 export async function postApplication(api: Api, form: FormData, draftId: string | undefined): Promise<Response | FormState> {
   const state = postedState(form, draftId);
   const { values } = state;
@@ -113,7 +137,9 @@ export async function postApplication(api: Api, form: FormData, draftId: string 
     if (problem.status === 401) return Object.assign(state, { status: 401, title: expiredState(form, draftId).title });
     state.status = problem.status;
     if (problem.status === 422 || problem.status === 409 || problem.status === 429) {
-      state.errors = formErrors(problem.errors ?? [], inputFor(kinds));
+      // A save refused for malformed fields, on 「送信」: show the submit's other errors too, at once.
+      const more = action === "submit" && problem.status === 422 ? submitErrorsBeside(draftFromValues(values), problem.errors ?? []) : [];
+      state.errors = formErrors([...(problem.errors ?? []), ...more], inputFor(kinds));
       state.title = problem.title;
     } else state.problem = problem;
     return state;
