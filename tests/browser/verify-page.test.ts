@@ -102,7 +102,8 @@ describe("the agency's verification page /verify/", () => {
     expect(await page.locator("[data-version]").textContent()).toBe("新規");
     expect(new URL(page.url()).pathname).toBe("/verify/");
     expect(page.url()).not.toContain(key);
-    // Tap targets of 44 px on a phone.
+    // Nothing wider than the phone; tap targets of 44 px.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const box = await page.getByRole("button", { name: "確認する" }).boundingBox();
     expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
     await context.close();
