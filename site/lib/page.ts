@@ -22,7 +22,7 @@ export function isCrossSite(request: Request): boolean {
 const crossSite: Problem = {
   status: 403,
   code: "cross_origin",
-  title: "このサイト以外から送信されたため受け付けられません。このサイトのページから操作してください",
+  title: "このサイト以外からの操作は受け付けられません。このサイトのページから操作してください",
 };
 
 export async function readForm(request: Request): Promise<FormRead> {

@@ -30,7 +30,7 @@ describe("cross-site form posts to pages", () => {
         const html = await res.text();
         expect(html).not.toContain("attacker@evil.test");
         expect(html).not.toContain("偽銀行");
-        if (res.status === 403) expect(html).toContain("このサイト以外から送信されたため受け付けられません");
+        if (res.status === 403) expect(html).toContain("このサイト以外からの操作は受け付けられません");
         else expect(res.headers.get("location")).toMatch(/^\/login\//);
         expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
       }
