@@ -61,3 +61,16 @@ export async function linkedNotice(ctx: RequestContext, token: string, number: s
 export async function linkedCertificate(ctx: RequestContext, token: string, number: string): Promise<CertificateInput> {
   return certificateOf(ctx, await linked(ctx, token, number));
 }
+
+/** The certificate an agency just verified (the verification's own certificate and history). */
+export async function verifiedCertificateInput(
+  ctx: RequestContext,
+  verified: { certificate: GuaranteeView["certificate"]; versions: GuaranteeView["versions"] },
+): Promise<CertificateInput> {
+  return {
+    certificate: verified.certificate,
+    versions: verified.versions,
+    delivery: "electronic",
+    issuerAddress: await issuerAddress(ctx, verified.certificate.guarantor.id),
+  };
+}

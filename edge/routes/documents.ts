@@ -5,13 +5,11 @@
 // before guaranteeRoutes, whose `/guarantees/*` middleware would match these paths too: these
 // handlers answer first, so the guards run exactly once (tests/api/documents.test.ts checks it).
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { guarantors } from "../../db/schema/index.ts";
 import { type CertificateInput, renderCertificate } from "../documents/certificate.ts";
 import { type DocumentFont, fontSourceOf, loadFont } from "../documents/font.ts";
 import { type NoticeInput, renderNotice } from "../documents/notice.ts";
-import { linkedCertificate, linkedNotice, ownCertificate, ownNotice } from "../documents/sources.ts";
+import { linkedCertificate, linkedNotice, ownCertificate, ownNotice, verifiedCertificateInput } from "../documents/sources.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth-guards.ts";
 import { problemResponse } from "../http/openapi.ts";
@@ -147,12 +145,7 @@ async function verifiedCertificate(c: Context<AppEnv>, pair: z.infer<typeof Veri
   const [outcome] = await verifyPairs(c.var.ctx, [pair], "page", limiterOf(c.env));
   if (outcome === undefined) throw new Error("no outcome");
   if (!outcome.ok) throw outcome.error;
-  const { certificate, versions } = outcome.verification;
-  const [row] = await c.var.ctx.db
-    .select({ address: guarantors.address })
-    .from(guarantors)
-    .where(eq(guarantors.id, certificate.guarantor.id));
-  return { certificate, versions, delivery: "electronic", issuerAddress: row?.address ?? null };
+  return verifiedCertificateInput(c.var.ctx, outcome.verification);
 }
 
 documentRoutes.openapi(

@@ -128,3 +128,15 @@ export class Api {
     }
   }
 }
+
+/**
+ * One API call answered as is (a PDF, say), for a page that passes it on: the browser's client
+ * address and language go along; no cookie (the call needs none).
+ */
+export async function rawApiCall(page: Page, path: string, init: { method: string; headers: Headers; body?: string }): Promise<Response> {
+  for (const name of ["cf-connecting-ip", "accept-language", "user-agent"]) {
+    const value = page.request.headers.get(name);
+    if (value !== null) init.headers.set(name, value);
+  }
+  return app.fetch(new Request(new URL(path, page.url.origin), init), env, page.locals.cfContext);
+}
