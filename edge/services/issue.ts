@@ -37,7 +37,8 @@ import { randomToken } from "../security/tokens.ts";
 import { sealAudit } from "./audit.ts";
 import { signIssued } from "./certificates.ts";
 
-function staffOf(ctx: RequestContext) {
+/** The logged-in staff member and their guarantor (the desk's verbs act for that guarantor only). */
+export function staffOf(ctx: RequestContext) {
   const s = ctx.session;
   if (s?.role !== "staff" || s.guarantorId === null) throw new Forbidden("保証会社の担当者のみが利用できます");
   return { userId: s.userId, guarantorId: s.guarantorId };

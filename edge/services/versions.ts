@@ -7,7 +7,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { applications, auditLog, certificateVersions, guarantees, outbox, users } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
 import { type CertificateContent, japanInstant, nextContent, type VersionRequest } from "../domain/certificate.ts";
-import { Conflict, Forbidden, Invalid, NotFound } from "../domain/errors.ts";
+import { Conflict, Invalid, NotFound } from "../domain/errors.ts";
 import { normalizeContractNumber } from "../domain/numbering.ts";
 import type { WorkType } from "../domain/terms.ts";
 import { deliver } from "../mail/outbox.ts";
@@ -16,14 +16,9 @@ import { LINK_LIFETIME_DAYS } from "../security/links.ts";
 import { sealAudit } from "./audit.ts";
 import { signUnsigned } from "./certificates.ts";
 import { viewOf } from "./guarantees.ts";
+import { staffOf } from "./issue.ts";
 
 type GuaranteeRow = typeof guarantees.$inferSelect;
-
-function staffOf(ctx: RequestContext) {
-  const s = ctx.session;
-  if (s?.role !== "staff" || s.guarantorId === null) throw new Forbidden("保証会社の担当者のみが利用できます");
-  return { userId: s.userId, guarantorId: s.guarantorId };
-}
 
 async function staffGuarantee(ctx: RequestContext, number: string) {
   const staff = staffOf(ctx);
