@@ -66,7 +66,14 @@ function mailVars(): string[] {
 }
 
 /** Migrate + seed `dbFile`, serve it over HTTP, and run the built Worker from `outDir` on `port`. */
-export async function serve(options: { outDir: string; dbFile: string; port: number; log?: "inherit" | "ignore" }): Promise<Served> {
+export async function serve(options: {
+  outDir: string;
+  dbFile: string;
+  port: number;
+  log?: "inherit" | "ignore";
+  /** Open the Worker's DevTools inspector on this port (CPU profiles: scripts/bench/profile.ts). */
+  inspectorPort?: number;
+}): Promise<Served> {
   await prepareDatabase(`file:${options.dbFile}`);
   const db = await startHranaServer({ file: options.dbFile, port: 0 });
   const worker = spawn(
@@ -93,6 +100,7 @@ export async function serve(options: { outDir: string; dbFile: string; port: num
       "--test-scheduled",
       "--log-level",
       "warn",
+      ...(options.inspectorPort === undefined ? [] : ["--inspector-port", String(options.inspectorPort)]),
     ],
     {
       cwd: root,

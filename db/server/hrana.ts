@@ -8,7 +8,9 @@
  * implemented; clients only use them over `/v3-protobuf`.
  *
  * Each stream owns its own connection to the database file, so an interactive transaction
- * survives across HTTP requests. The baton rotates on every response, as the protocol requires,
+ * survives across HTTP requests. A closed stream's connection goes back to a small pool when it
+ * holds no transaction and no connection-level state (PRAGMA, ATTACH, TEMP), so the next stream
+ * skips opening the file and reading the schema (~0.7 ms of this single-threaded server each). The baton rotates on every response, as the protocol requires,
  * and an idle stream expires (rolling back what it left open).
  *
  * Under contention a deferred transaction (`client.transaction("deferred")`, plain `BEGIN`) that
@@ -65,6 +67,8 @@ class HttpError extends Error {
   }
 }
 
+/** Connections kept open for the next streams. */
+const IDLE_CONNECTIONS = 16;
 /** libsql-server's limits for `store_sql`; the client avoids exceeding them. */
 const MAX_STORED_SQLS = 50;
 const MAX_STORED_SQL_BYTES = 5000;
@@ -81,11 +85,17 @@ export function createHranaHandler(options: HranaOptions): HranaHandler {
 
   const streams = new Map<string, Stream>();
   const expired = new Map<string, number>();
+  const idle: SqlConnection[] = [];
+  let shuttingDown = false;
 
   const closeStream = (stream: Stream): void => {
     stream.closed = true;
     streams.delete(stream.id);
-    stream.conn?.close();
+    const conn = stream.conn;
+    stream.conn = undefined;
+    if (conn === undefined) return;
+    if (conn.reusable && idle.length < IDLE_CONNECTIONS && !shuttingDown) idle.push(conn);
+    else conn.close();
   };
 
   const sweep = setInterval(
@@ -140,7 +150,7 @@ export function createHranaHandler(options: HranaOptions): HranaHandler {
 
   const connection = (stream: Stream): SqlConnection => {
     if (stream.closed) throw new ProtocolError("Stream for this baton was closed");
-    stream.conn ??= new SqlConnection(file, busyTimeoutMs);
+    stream.conn ??= idle.pop() ?? new SqlConnection(file, busyTimeoutMs);
     return stream.conn;
   };
 
@@ -261,7 +271,9 @@ export function createHranaHandler(options: HranaOptions): HranaHandler {
   return Object.assign(handler, {
     close: () => {
       clearInterval(sweep);
+      shuttingDown = true;
       for (const stream of streams.values()) closeStream(stream);
+      for (const conn of idle.splice(0)) conn.close();
     },
     streamCount: () => streams.size,
   });

@@ -15,7 +15,7 @@ import { requireRole } from "../http/auth-guards.ts";
 import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
-import { type RateLimiter, verifyPairs } from "../services/verify.ts";
+import { verifyPairs } from "../services/verify.ts";
 
 export const documentRoutes = createRouter();
 
@@ -127,12 +127,6 @@ documentRoutes.openapi(
   (c) => certificateResponse(c, linkedCertificate(c.var.ctx, c.req.valid("param").token, c.req.valid("query").number)),
 );
 
-/** Workers' Rate Limiting binding, as edge/routes/verify.ts uses it: the same limit for both. */
-function limiterOf(env: Record<string, unknown>): RateLimiter | undefined {
-  const binding = env["VERIFY_RATE_LIMITER"] as { limit?: unknown } | undefined;
-  return typeof binding?.limit === "function" ? (binding as RateLimiter) : undefined;
-}
-
 const VerifyPair = z.object({
   contractNumber: z
     .string({ error: "保証契約番号（contractNumber）を文字列で指定してください" })
@@ -142,7 +136,7 @@ const VerifyPair = z.object({
 
 /** The certificate an agency verified, as a PDF: judged exactly as POST /verify (counted, limited). */
 async function verifiedCertificate(c: Context<AppEnv>, pair: z.infer<typeof VerifyPair>): Promise<CertificateInput> {
-  const [outcome] = await verifyPairs(c.var.ctx, [pair], "page", limiterOf(c.env));
+  const [outcome] = await verifyPairs(c.var.ctx, [pair], "page");
   if (outcome === undefined) throw new Error("no outcome");
   if (!outcome.ok) throw outcome.error;
   return verifiedCertificateInput(c.var.ctx, outcome.verification);

@@ -4,16 +4,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { statusOf } from "../http/errors.ts";
 import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
-import { BATCH_MAX, type Outcome, type RateLimiter, verifyPairs } from "../services/verify.ts";
+import { BATCH_MAX, type Outcome, verifyPairs } from "../services/verify.ts";
 import { CertificateSchema } from "./guarantees.ts";
 
 export const verifyRoutes = createRouter();
 
-/** Workers' Rate Limiting binding (wrangler.jsonc `ratelimits`), if this Worker has it. */
-function limiterOf(env: Record<string, unknown>): RateLimiter | undefined {
-  const binding = env["VERIFY_RATE_LIMITER"] as { limit?: unknown } | undefined;
-  return typeof binding?.limit === "function" ? (binding as RateLimiter) : undefined;
-}
 verifyRoutes.use("/verify", async (c, next) => {
   await next();
   c.header("cache-control", "no-store");
@@ -59,7 +54,7 @@ verifyRoutes.openapi(
     },
   }),
   async (c) => {
-    const [outcome] = await verifyPairs(c.var.ctx, [c.req.valid("json")], "single", limiterOf(c.env));
+    const [outcome] = await verifyPairs(c.var.ctx, [c.req.valid("json")], "single");
     if (outcome === undefined) throw new Error("no outcome");
     if (!outcome.ok) throw outcome.error;
     return c.json(outcome.verification, 200);
@@ -105,7 +100,7 @@ verifyRoutes.openapi(
     },
   }),
   async (c) => {
-    const outcomes = await verifyPairs(c.var.ctx, c.req.valid("json").items, "batch", limiterOf(c.env));
+    const outcomes = await verifyPairs(c.var.ctx, c.req.valid("json").items, "batch");
     return c.json({ items: outcomes.map(itemOf) }, 200);
   },
 );

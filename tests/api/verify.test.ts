@@ -169,6 +169,9 @@ describe("POST /api/v1/verify", () => {
     const wait = Number(locked.headers.get("retry-after"));
     expect(wait).toBeGreaterThan(3000);
     expect(wait).toBeLessThanOrEqual(3600);
+    // A refused right key is no viewing: nothing recorded, the contractor still sees 未閲覧.
+    const seen = await json<{ agencyViewedAt: string | null }>(await send("GET", `/api/v1/guarantees/${g.number}`, g.contractor));
+    expect(seen.agencyViewedAt).toBeNull();
     // The other guarantee of the same application is not locked.
     const other = await issuedGuarantee();
     expect((await verify({ contractNumber: other.number, authKey: other.authKey }, client)).status).toBe(200);
@@ -196,6 +199,24 @@ describe("POST /api/v1/verify", () => {
     expect(tally(results.map((r) => r.status))).toEqual({ 200: 60, 429: 5 });
     const refused = results.find((r) => r.status === 429);
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await verify({ contractNumber: g.number, authKey: g.authKey }, nextClient())).status).toBe(200);
+    // Exactly the 60 answered calls are recorded as viewings.
+    expect(await db().select().from(verifications).where(eq(verifications.client, client))).toHaveLength(60);
+  });
+
+  it("counts no failure against a number for a client past its limit", async () => {
+    const g = await issuedGuarantee();
+    const client = nextClient();
+    const wrong = otherKey(g.authKey);
+    const first = await Promise.all(Array.from({ length: 60 }, () => verify({ contractNumber: g.number, authKey: g.authKey }, client)));
+    expect(tally(first.map((r) => r.status))).toEqual({ 200: 60 });
+    for (let i = 0; i < 15; i++)
+      await expectProblem(await verify({ contractNumber: g.number, authKey: wrong }, client), 429, "too_many_attempts");
+    const counted = await db()
+      .select()
+      .from(throttles)
+      .where(eq(throttles.key, `verify:number:${g.number}`));
+    expect(counted).toEqual([]);
     expect((await verify({ contractNumber: g.number, authKey: g.authKey }, nextClient())).status).toBe(200);
   });
 });

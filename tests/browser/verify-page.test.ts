@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALPHABET, checkSymbol } from "../../edge/domain/auth-key.ts";
 import { cookieOf } from "../http.ts";
 import { hiokiProject } from "../support/fixtures.ts";
+import { login } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
 const base = inject("baseUrl");
@@ -213,5 +214,47 @@ describe("the agency's verification page /verify/", () => {
     const path = await download.path();
     expect(readFileSync(path).subarray(0, 4).toString("latin1")).toBe("%PDF");
     await context.close();
+  });
+});
+
+describe("the contractor sees that the agency viewed the certificate", () => {
+  it("「まだ閲覧されていません」 before; after the officer's check on /verify/, 「発注者が閲覧しました」 with the time, on the guarantee and in the list", async () => {
+    const fresh = await issueGuarantee(`市道改良工事 閲覧表示試験 ${Date.now().toString(36)}`);
+    const contractor = await browser.newContext(phone);
+    const page = await contractor.newPage();
+    await login(page, base, demo.contractor.email, demo.contractor.password);
+    await page.goto(`${base}/app/guarantees/${fresh.number}/`);
+    expect(await page.locator("main").textContent()).toContain("まだ閲覧されていません");
+
+    const agency = await browser.newContext(desktop);
+    const officer = await agency.newPage();
+    await officer.goto(`${base}/verify/`);
+    await officer.getByLabel("保証契約番号").fill(fresh.number);
+    await officer.getByLabel("認証キー").fill(fresh.key);
+    const before = Date.now();
+    await officer.getByRole("button", { name: "確認する" }).click();
+    await officer.locator("#certificate").waitFor();
+    await agency.close();
+
+    // The viewing is recorded after the answer (waitUntil): reload until it shows.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return (await page.locator("main").textContent()) ?? "";
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toContain("発注者が閲覧しました");
+    const shown = (await page.locator("main").textContent()) ?? "";
+    const jst = new Date(before + 9 * 3600_000).toISOString();
+    const minutes = [jst, new Date(before + 9 * 3600_000 + 60_000).toISOString()].map((t) => t.slice(11, 16));
+    expect(shown).toMatch(new RegExp(`発注者が閲覧しました（令和\\d+年（\\d{4}年）\\d+月\\d+日 (${minutes.join("|")})）`));
+    expect(shown).not.toContain("まだ閲覧されていません");
+
+    await page.goto(`${base}/app/`);
+    const row = page.locator("li", { hasText: fresh.number });
+    expect(await row.textContent()).toContain("発注者が閲覧しました");
+    await contractor.close();
   });
 });

@@ -499,6 +499,30 @@ describe("raw protocol", () => {
   });
 });
 
+describe("pooled connections", () => {
+  const value = (res: { json: unknown }) => dig(res.json, "results", 0, "response", "result", "rows", 0, 0, "value");
+
+  it("hand a closed stream's connection to the next stream (its last_insert_rowid shows it)", async () => {
+    const server = await fresh();
+    await pipeline(server.url, { requests: [run("INSERT INTO vals (id, i) VALUES (41, 1)"), { type: "close" }] });
+    expect(value(await pipeline(server.url, { requests: [run("SELECT last_insert_rowid()"), { type: "close" }] }))).toBe("41");
+  });
+
+  it("never hand over a connection with a PRAGMA, a temporary table or an open transaction", async () => {
+    const server = await fresh();
+    await pipeline(server.url, { requests: [run("PRAGMA foreign_keys = OFF"), { type: "close" }] });
+    expect(value(await pipeline(server.url, { requests: [run("PRAGMA foreign_keys"), { type: "close" }] }))).toBe("1");
+    await pipeline(server.url, { requests: [run("CREATE TEMP TABLE scratch (x)"), { type: "close" }] });
+    expect(value(await pipeline(server.url, { requests: [run("SELECT count(*) FROM sqlite_temp_master"), { type: "close" }] }))).toBe("0");
+    // A stream closed inside a transaction rolls it back rather than passing it on.
+    await pipeline(server.url, { requests: [run("BEGIN"), run("INSERT INTO vals (id, i) VALUES (7, 7)"), { type: "close" }] });
+    expect(value(await pipeline(server.url, { requests: [run("SELECT count(*) FROM vals WHERE id = 7"), { type: "close" }] }))).toBe("0");
+    const writer = connect(server);
+    await writer.execute("INSERT INTO vals (id, i) VALUES (8, 8)");
+    expect((await writer.execute("SELECT count(*) AS n FROM vals WHERE id = 8")).rows[0]?.["n"]).toBe(1n);
+  });
+});
+
 describe("limits and expiry", () => {
   it("expires idle streams, rolls them back, and limits body size", async () => {
     // The idle timeout leaves room for a loaded machine between the two requests below; the busy
