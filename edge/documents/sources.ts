@@ -7,7 +7,7 @@ import type { RequestContext } from "../context.ts";
 import { todayInJapan } from "../domain/era.ts";
 import { NotFound } from "../domain/errors.ts";
 import { normalizeContractNumber } from "../domain/numbering.ts";
-import { type GuaranteeView, getAuthKey, getGuarantee, openLink } from "../services/guarantees.ts";
+import { type GuaranteeView, getGuarantee, getGuaranteeWithKey, openLink } from "../services/guarantees.ts";
 import type { CertificateInput } from "./certificate.ts";
 import type { NoticeInput } from "./notice.ts";
 
@@ -33,9 +33,8 @@ async function certificateOf(ctx: RequestContext, view: GuaranteeView): Promise<
 
 /** The logged-in contractor's own guarantee (another company's is 404, as for the JSON calls). */
 export async function ownNotice(ctx: RequestContext, number: string): Promise<NoticeInput> {
-  const view = await getGuarantee({ ctx, number });
-  if (view.delivery !== "electronic") throw noKey();
-  const { authKey } = await getAuthKey({ ctx, number });
+  const { view, authKey } = await getGuaranteeWithKey({ ctx, number });
+  if (view.delivery !== "electronic" || authKey === null) throw noKey();
   return noticeOf(ctx, view, authKey);
 }
 

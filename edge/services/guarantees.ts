@@ -117,6 +117,14 @@ export async function getAuthKey({ ctx, number }: { ctx: RequestContext; number:
   return { authKey: key };
 }
 
+/** The guarantee and its key in one read of the row (the notice needs both): null for paper. */
+export async function getGuaranteeWithKey({ ctx, number }: { ctx: RequestContext; number: string }) {
+  const row = await ownGuarantee(ctx, number);
+  const [[view], authKey] = await Promise.all([withVersions(ctx, [row]), keyOf(ctx, row)]);
+  if (view === undefined) throw new Error("unreachable");
+  return { view, authKey };
+}
+
 /** The numbers issued for an application, for its views (empty until issued). */
 export async function numbersOf(ctx: RequestContext, applicationId: string) {
   return ctx.db

@@ -40,5 +40,5 @@ export async function issueOne(url: string, demo: Awaited<ReturnType<typeof ensu
   const key = (await (await fetch(`${url}/api/v1/guarantees/${number}/auth-key`, { headers: { cookie: contractor } })).json()) as {
     authKey: string;
   };
-  return { number, authKey: key.authKey, applicationId: created.id };
+  return { number, authKey: key.authKey, applicationId: created.id, contractor };
 }

@@ -2,7 +2,8 @@
 // while 50 connections call one route for N seconds, summarised by self time per function and by
 // module. workerd's clocks stand still during CPU work, so timing inside the Worker tells nothing;
 // the sampling profiler does.
-// Usage: npm run bench:profile [-- --route verify|health|typo] [-- --seconds N] [-- --no-build]
+// Usage: npm run bench:profile [-- --route verify|health|typo|guarantee|notice] [-- --connections N]
+//        [-- --seconds N] [-- --no-build]
 //        [-- --out profile.cpuprofile] (open the file in Chrome DevTools' Performance panel)
 import { rmSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -13,6 +14,7 @@ import { issueOne } from "./issue-one.ts";
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const route = arg("--route") ?? "verify";
 const seconds = Number(arg("--seconds")) || 8;
+const connections = Number(arg("--connections")) || 50;
 const out = arg("--out");
 const dir = `${root}.local/bench-profile`;
 
@@ -38,7 +40,7 @@ interface Profile {
 
 try {
   const demo = await ensureDemoAccounts(`file:${dbFile}`);
-  const { number, authKey } = await issueOne(served.url, demo);
+  const { number, authKey, contractor } = await issueOne(served.url, demo);
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
     webSocketDebuggerUrl: string;
     title?: string;
@@ -65,25 +67,36 @@ try {
       ws.send(JSON.stringify({ id, method, params }));
     });
 
-  const path = route === "health" ? "/api/v1/health" : "/api/v1/verify";
+  const paths: Record<string, string> = {
+    health: "/api/v1/health",
+    guarantee: `/api/v1/guarantees/${number}`,
+    notice: `/api/v1/guarantees/${number}/notice.pdf`,
+  };
+  const path = paths[route] ?? "/api/v1/verify";
+  const cookie = route === "guarantee" || route === "notice" ? contractor : "";
   const body =
     route === "typo"
       ? { contractNumber: number, authKey: `${authKey.slice(0, -1)}!` }
-      : route === "health"
+      : route in paths
         ? undefined
         : { contractNumber: number, authKey };
   let ip = 0;
   const load = () =>
     autocannon({
       url: `${served.url}${path}`,
-      connections: 50,
+      connections,
       duration: seconds,
       requests: [
         {
           method: body === undefined ? "GET" : "POST",
           setupRequest: (req) => ({
             ...req,
-            headers: { ...req.headers, "content-type": "application/json", "cf-connecting-ip": `10.9.${(++ip >> 8) & 255}.${ip & 255}` },
+            headers: {
+              ...req.headers,
+              cookie,
+              "content-type": "application/json",
+              "cf-connecting-ip": `10.9.${(++ip >> 8) & 255}.${ip & 255}`,
+            },
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           }),
         },

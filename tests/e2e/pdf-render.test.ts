@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import jsQR from "jsqr";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cookieOf } from "../http.ts";
 
@@ -87,6 +88,20 @@ function render(file: string) {
     return all === 0 ? 0 : dark / all;
   };
   return { width, height, ink };
+}
+
+/** What a phone's scanner (jsQR) reads from page 1 printed at 150 dpi, or null. */
+function scanQr(file: string): string | null {
+  const out = join(dir, `${file.split("/").at(-1)}-scan`);
+  poppler("pdftoppm", "-r", "150", "-gray", "-singlefile", "-f", "1", "-l", "1", file, out);
+  const data = readFileSync(`${out}.pgm`);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(data.subarray(0, 64).toString("latin1"));
+  if (header === null) throw new Error("pdftoppm wrote no PGM");
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = data.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) rgba.set([pixels[i] as number, pixels[i] as number, pixels[i] as number, 255], i * 4);
+  return jsQR(rgba, width, height)?.data ?? null;
 }
 
 /** The words pdftotext places on page 1, with their boxes in points. */
@@ -198,6 +213,8 @@ describe("the notice and certificate PDFs from the Worker", () => {
     }
     expect(found).toMatch(/発行日令和\d+年\d+月\d+日/);
     expectDrawnJapanese(file);
+    // The QR code scans to the verification page, pre-filled, the key in the fragment only.
+    expect(scanQr(file)).toBe(`${base}/verify/#n=${g.advance}&k=${encodeURIComponent(g.authKey)}`);
   });
 
   it("certificate.pdf: one A4 page with the certificate's fields drawn; after a change it says 変更1", async () => {

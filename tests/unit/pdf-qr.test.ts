@@ -4,13 +4,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import jsQR from "jsqr";
 import { encode } from "uqr";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseFont } from "../../edge/documents/font.ts";
 import { BLACK, type Op } from "../../edge/documents/layout.ts";
 import { prefilledVerifyUrl } from "../../edge/documents/notice.ts";
 import { writePdf } from "../../edge/documents/pdf.ts";
-import { placeQr, QUIET_ZONE_MODULES, qrRuns } from "../../edge/documents/qr.ts";
+import { placeQr, QR_OPTIONS, QUIET_ZONE_MODULES, qrRuns } from "../../edge/documents/qr.ts";
+import { ALPHABET, checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
 import { pdfFontSources } from "../../site/integrations/pdf-font.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pdf-qr-"));
@@ -25,13 +27,41 @@ function readPgm(file: string) {
   if (header === null) throw new Error(`not a PGM: ${file}`);
   const [width, height] = [Number(header[1]), Number(header[2])];
   const pixels = data.subarray(header[0].length);
-  return { width, height, at: (x: number, y: number) => pixels[Math.floor(y) * width + Math.floor(x)] as number };
+  return { width, height, pixels, at: (x: number, y: number) => pixels[Math.floor(y) * width + Math.floor(x)] as number };
+}
+
+/** What a phone's scanner reads from a greyscale image (jsQR), or null. */
+function scan(width: number, height: number, grey: (i: number) => number): string | null {
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const v = grey(i);
+    rgba.set([v, v, v, 255], i * 4);
+  }
+  return jsQR(rgba, width, height)?.data ?? null;
+}
+
+/** The QR code of `text` as a scanner would see it on paper: 3 px per module, 4 modules of quiet zone. */
+function scanMatrixOf(text: string): string | null {
+  const { data, size } = encode(text, QR_OPTIONS);
+  const px = 3;
+  const side = (size + 2 * QUIET_ZONE_MODULES) * px;
+  return scan(side, side, (i) => {
+    const [x, y] = [Math.floor((i % side) / px) - QUIET_ZONE_MODULES, Math.floor(Math.floor(i / side) / px) - QUIET_ZONE_MODULES];
+    return data[y]?.[x] === true ? 0 : 255;
+  });
+}
+
+/** A random key of the notice's form (15 symbols and the check symbol). */
+function randomKey(): string {
+  let body = "";
+  for (const b of crypto.getRandomValues(new Uint8Array(15))) body += ALPHABET[b % 32];
+  return formatKey(body + checkSymbol(body));
 }
 
 describe("QR code as rectangles", () => {
   it("covers exactly the dark modules of uqr's matrix, each run once", () => {
     const qr = qrRuns(url);
-    const matrix = encode(url, { ecc: "M", border: 0 }).data;
+    const matrix = encode(url, QR_OPTIONS).data;
     expect(qr.size).toBe(matrix.length);
     const drawn = matrix.map((row) => row.map(() => 0));
     for (const r of qr.runs) {
@@ -60,7 +90,7 @@ describe("QR code as rectangles", () => {
     writeFileSync(join(dir, "qr.pdf"), pdf);
     execFileSync("pdftoppm", ["-r", "72", "-gray", "-singlefile", join(dir, "qr.pdf"), join(dir, "qr")]);
     const image = readPgm(join(dir, "qr.pgm"));
-    const matrix = encode(url, { ecc: "M", border: 0 }).data;
+    const matrix = encode(url, QR_OPTIONS).data;
     const seen = matrix.map((row, j) => row.map((_, i) => image.at(x0 + (i + 0.5) * module, y0 + (j + 0.5) * module) < 128));
     expect(seen).toEqual(matrix);
     // The quiet zone (4 modules around) is white.
@@ -75,5 +105,17 @@ describe("QR code as rectangles", () => {
         expect(image.at(x, y)).toBeGreaterThan(250);
       }
     }
+    // And a scanner reads the rendered page back to the URL.
+    expect(scan(image.width, image.height, (i) => image.pixels[i] as number)).toBe(url);
+  });
+
+  it("decodes with a scanner library for 300 random notice URLs (the fixed mask never hurts)", () => {
+    const failures: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const number = String(2_070_000_000 + Math.floor(Math.random() * 9_999_999));
+      const text = prefilledVerifyUrl("https://denshi-hosho.example", number, randomKey());
+      if (scanMatrixOf(text) !== text) failures.push(text);
+    }
+    expect(failures).toEqual([]);
   });
 });
