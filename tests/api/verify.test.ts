@@ -6,9 +6,10 @@ import { eq, like } from "drizzle-orm";
 import { compactVerify, createLocalJWKSet } from "jose";
 import { describe, expect, it } from "vitest";
 import { companies, throttles, verifications } from "../../db/schema/index.ts";
-import { ALPHABET, checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
+import { ALPHABET } from "../../edge/domain/auth-key.ts";
 import { cookieOf, tally } from "../http.ts";
 import { hiokiProject } from "../support/fixtures.ts";
+import { otherKey } from "../support/keys.ts";
 import { makeStaff } from "./factories.ts";
 import { expectProblem, json, useTestDatabase } from "./helpers.ts";
 
@@ -36,13 +37,6 @@ const batch = (items: unknown, client: string) =>
     headers: { "content-type": "application/json", "cf-connecting-ip": client },
     body: JSON.stringify({ items }),
   });
-
-/** A key of the right format and check symbol that is not the guarantee's. */
-function otherKey(key: string): string {
-  const plain = key.replaceAll("-", "");
-  const body = (plain[0] === "A" ? "B" : "A") + plain.slice(1, 15);
-  return formatKey(body + checkSymbol(body));
-}
 
 async function issuedGuarantee(options: { paper?: boolean } = {}) {
   const reg = await send("POST", "/api/v1/auth/register", "", {

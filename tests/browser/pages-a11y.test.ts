@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { issueThroughApi } from "../support/worker-api.ts";
 import { login } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
@@ -85,6 +86,30 @@ describe("accessibility of the on-demand pages (axe, WCAG 2.2 AA; phone-sized)",
   ] as const)("%s has no violations and 44 px targets", async (path, who) => {
     const page = await (contexts[who] as BrowserContext).newPage();
     await page.goto(`${base}${path}`);
+    expect(await violations(page)).toEqual([]);
+    expect(await smallTargets(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("a guarantee's pages (the contractor's, the desk's, the agency's verified result) have no violations and 44 px targets", async () => {
+    const issued = await issueThroughApi(base, demo, `市道改良工事 アクセシビリティ ${Date.now().toString(36)}`);
+    for (const [path, who] of [
+      [`/app/guarantees/${issued.number}/`, "contractor"],
+      [`/desk/guarantees/${issued.number}/`, "staff"],
+    ] as const) {
+      const page = await (contexts[who] as BrowserContext).newPage();
+      await page.goto(`${base}${path}`);
+      expect(await page.locator("main h1").count()).toBe(1);
+      expect(await violations(page), path).toEqual([]);
+      expect(await smallTargets(page), path).toEqual([]);
+      await page.close();
+    }
+    const page = await (contexts.anonymous as BrowserContext).newPage();
+    await page.goto(`${base}/verify/`);
+    await page.getByLabel("保証契約番号").fill(issued.number);
+    await page.getByLabel("認証キー").fill(issued.key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    await page.locator("#certificate").waitFor();
     expect(await violations(page)).toEqual([]);
     expect(await smallTargets(page)).toEqual([]);
     await page.close();

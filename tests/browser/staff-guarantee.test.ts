@@ -3,8 +3,7 @@
 // field, rotate the key (the old key then fails on /verify/) and cancel (解約 plainly stated).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { cookieOf } from "../http.ts";
-import { hiokiProject } from "../support/fixtures.ts";
+import { issueThroughApi } from "../support/worker-api.ts";
 import { login } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
@@ -12,35 +11,7 @@ const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 const desktop = { locale: "ja-JP", viewport: { width: 1280, height: 900 } };
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-/** An electronic 契約保証 issued through the API: its application, number and key. */
-async function issueGuarantee(projectName: string): Promise<{ id: string; number: string; key: string }> {
-  const contractor = cookieOf(
-    await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
-  );
-  const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
-  const created = await send("POST", "/api/v1/applications", contractor, {
-    project: hiokiProject(projectName),
-    guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
-    branchId: "wjcs-kagoshima",
-    contact: { name: "鹿児島太郎", phone: "099-000-0000" },
-  });
-  const { id } = (await created.json()) as { id: string };
-  expect((await send("POST", `/api/v1/applications/${id}/submit`, contractor)).status).toBe(200);
-  const issued = (await (await send("POST", `/api/v1/staff/applications/${id}/issue`, staff)).json()) as {
-    guarantees: { contractNumber: string }[];
-  };
-  const number = issued.guarantees[0]?.contractNumber ?? "";
-  const { authKey } = (await (await send("GET", `/api/v1/guarantees/${number}/auth-key`, contractor)).json()) as { authKey: string };
-  return { id, number, key: authKey };
-}
+const issueGuarantee = (projectName: string) => issueThroughApi(base, demo, projectName);
 
 /** The agency's page, without JavaScript: the pair sent, the page as it answers. */
 async function verify(page: Page, number: string, key: string): Promise<void> {

@@ -6,9 +6,8 @@
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ALPHABET, checkSymbol } from "../../edge/domain/auth-key.ts";
-import { cookieOf } from "../http.ts";
-import { hiokiProject } from "../support/fixtures.ts";
+import { otherKey, typo } from "../support/keys.ts";
+import { issueThroughApi } from "../support/worker-api.ts";
 import { login } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
@@ -17,49 +16,7 @@ const demo = inject("demoAccounts");
 const phone = { locale: "ja-JP", viewport: { width: 390, height: 844 } };
 const desktop = { locale: "ja-JP", viewport: { width: 1280, height: 900 } };
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-/** An electronic 契約保証 issued for 日置市長 through the API: its number and key. */
-async function issueGuarantee(projectName: string): Promise<{ number: string; key: string }> {
-  const contractor = cookieOf(
-    await send("POST", "/api/v1/auth/login", "", { email: demo.contractor.email, password: demo.contractor.password }),
-  );
-  const staff = cookieOf(await send("POST", "/api/v1/auth/login", "", { email: demo.staff.email, password: demo.staff.password }));
-  const created = await send("POST", "/api/v1/applications", contractor, {
-    project: hiokiProject(projectName),
-    guarantees: [{ kind: "contract", amount: 5_000_000, delivery: "electronic" }],
-    branchId: "wjcs-kagoshima",
-    contact: { name: "鹿児島太郎", phone: "099-000-0000" },
-  });
-  const { id } = (await created.json()) as { id: string };
-  expect((await send("POST", `/api/v1/applications/${id}/submit`, contractor)).status).toBe(200);
-  const issued = (await (await send("POST", `/api/v1/staff/applications/${id}/issue`, staff)).json()) as {
-    guarantees: { contractNumber: string }[];
-  };
-  const number = issued.guarantees[0]?.contractNumber ?? "";
-  const { authKey } = (await (await send("GET", `/api/v1/guarantees/${number}/auth-key`, contractor)).json()) as { authKey: string };
-  return { number, key: authKey };
-}
-
-/** The key with its first symbol changed: the check symbol catches it. */
-function typo(key: string): string {
-  const first = key[0] ?? "0";
-  return `${first === "7" ? "8" : "7"}${key.slice(1)}`;
-}
-
-/** A well-formed key (its check symbol right) that is not this guarantee's. */
-function otherKey(key: string): string {
-  let body = "";
-  for (let i = 0; i < 15; i++) body += ALPHABET[(i * 7 + 3) % 32];
-  const other = body + checkSymbol(body);
-  return other === key.replace(/-/g, "") ? `${body.slice(0, 14)}Z${checkSymbol(`${body.slice(0, 14)}Z`)}` : other;
-}
+const issueGuarantee = (projectName: string) => issueThroughApi(base, demo, projectName);
 
 let browser: Browser;
 let number = "";

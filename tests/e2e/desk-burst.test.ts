@@ -1,23 +1,13 @@
 // Applications, the desk and the TOTP status through the real Worker under simultaneous requests,
 // with the demo accounts the global setup made (an approved contractor, a wjcs staff member).
 import { describe, expect, inject, it } from "vitest";
-import { cookieOf, tally } from "../http.ts";
+import { tally } from "../http.ts";
+import { workerApi } from "../support/worker-api.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-async function login(email: string, password: string) {
-  const res = await send("POST", "/api/v1/auth/login", "", { email, password });
-  expect(res.status).toBe(200);
-  return cookieOf(res);
-}
+const { send, login } = workerApi(base);
 const application = (i: number) => ({
   project: {
     name: `負荷試験工事 ${i}`,

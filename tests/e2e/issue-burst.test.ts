@@ -9,25 +9,15 @@
 import { createClient } from "@libsql/client";
 import { describe, expect, inject, it } from "vitest";
 import { numberFormats } from "../../edge/domain/numbering.ts";
-import { cookieOf, tally } from "../http.ts";
+import { tally } from "../http.ts";
+import { workerApi } from "../support/worker-api.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 const ISSUED = 50;
 const REJECTED = 20;
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-async function login(email: string, password: string) {
-  const res = await send("POST", "/api/v1/auth/login", "", { email, password });
-  expect(res.status).toBe(200);
-  return cookieOf(res);
-}
+const { send, login } = workerApi(base);
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }

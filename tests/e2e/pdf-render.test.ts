@@ -11,6 +11,7 @@ import { join } from "node:path";
 import jsQR from "jsqr";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cookieOf } from "../http.ts";
+import { workerApi } from "../support/worker-api.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
@@ -19,18 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = Date.now().toString(36);
 const DPI = 50;
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-async function login(email: string, password: string) {
-  const res = await send("POST", "/api/v1/auth/login", "", { email, password });
-  expect(res.status).toBe(200);
-  return cookieOf(res);
-}
+const { send, login } = workerApi(base);
 const json = async <T>(res: Response) => (await res.json()) as T;
 
 async function expectProblem(res: Response, status: number, code: string) {

@@ -2,33 +2,21 @@
 // numbers and typos at once, single and batch; the lockout stays exact across concurrent requests
 // (one counter row in the database, not a per-isolate map), and the Worker still answers afterwards.
 import { describe, expect, inject, it } from "vitest";
-import { checkSymbol, formatKey } from "../../edge/domain/auth-key.ts";
 import { cookieOf, tally } from "../http.ts";
 import { hiokiProject } from "../support/fixtures.ts";
+import { otherKey } from "../support/keys.ts";
+import { workerApi } from "../support/worker-api.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const { send } = workerApi(base);
 const verify = (contractNumber: string, authKey: string, client: string) =>
   fetch(`${base}/api/v1/verify`, {
     method: "POST",
     headers: { "content-type": "application/json", "cf-connecting-ip": client },
     body: JSON.stringify({ contractNumber, authKey }),
   });
-
-/** Another key of valid format and check symbol. */
-function wrongKey(key: string): string {
-  const plain = key.replaceAll("-", "");
-  const body = (plain[0] === "A" ? "B" : "A") + plain.slice(1, 15);
-  return formatKey(body + checkSymbol(body));
-}
 
 describe("verification under bursts through wrangler dev", () => {
   it("answers 150 simultaneous mixed verifications correctly and holds the lockout exactly", { timeout: 120_000 }, async () => {
@@ -59,7 +47,7 @@ describe("verification under bursts through wrangler dev", () => {
       ...Array.from({ length: 50 }, (_, i) => ({ kind: "right", run: () => verify(right.number, right.key, `192.0.2.${i}`) })),
       ...Array.from({ length: 40 }, (_, i) => ({
         kind: "wrong",
-        run: () => verify(locked.number, wrongKey(locked.key), `198.51.100.${i}`),
+        run: () => verify(locked.number, otherKey(locked.key), `198.51.100.${i}`),
       })),
       ...Array.from({ length: 30 }, (_, i) => ({
         kind: "unknown",

@@ -7,18 +7,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 import { cookieOf } from "../http.ts";
 import { hiokiProject } from "../support/fixtures.ts";
+import { workerApi } from "../support/worker-api.ts";
 
 const base = inject("baseUrl");
 const demo = inject("demoAccounts");
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, origin: base, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const { send } = workerApi(base);
 
 async function docModule(): Promise<{ checkCertificate(jws: string, jwks: unknown): Promise<Record<string, unknown>> }> {
   const markdown = readFileSync(join(root, "docs/verifying-offline.md"), "utf8");
