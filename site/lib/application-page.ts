@@ -6,7 +6,8 @@ import { labels } from "../../edge/domain/terms.ts";
 import type { Api, Problem } from "./api.ts";
 import { AGENCY_ID, AGENCY_QUERY, appliedKinds, draftFromValues, type FormValues, inputFor, valuesFrom } from "./application-form.ts";
 import { type FormErrors, formErrors, noErrors } from "./form-errors.ts";
-import { text, tokenFrom } from "./page.ts";
+import { readForm, text, tokenFrom } from "./page.ts";
+import type { Access } from "./session.ts";
 
 export interface AgencyCandidate {
   id: string;
@@ -187,4 +188,23 @@ export async function postApplication(api: Api, form: FormData, draftId: string 
   );
   if (!submitted.ok) return fail(submitted.problem);
   return api.redirect(`${page}?submitted=1`);
+}
+
+/**
+ * The application form posted to a page (new or a draft's): the form read (a cross-site post is
+ * refused before anything is echoed), shown back as typed when the session ended meanwhile, else
+ * saved or submitted through the API. A redirect comes back as a Response.
+ */
+export async function handleApplicationPost(
+  api: Api,
+  request: Request,
+  access: Access,
+  draftId: string | undefined,
+): Promise<Response | { state?: FormState; problem?: Problem | undefined }> {
+  const read = await readForm(request);
+  if (!read.ok) return { problem: read.problem };
+  if ("response" in access) return { state: expiredState(read.form, draftId) };
+  const result = await postApplication(api, read.form, draftId);
+  if (result instanceof Response) return result;
+  return { state: result, problem: result.problem };
 }

@@ -1,4 +1,6 @@
 // The API's answers as the pages read them (API.md and GET /api/v1/openapi.json).
+
+import type { Certificate } from "../../edge/domain/certificate.ts";
 import type { StoredDraft } from "./application-form.ts";
 
 export interface Warning {
@@ -45,25 +47,8 @@ export interface ApplicationSummary {
   company?: { id: string; name: string };
 }
 
-export interface Certificate {
-  contractNumber: string;
-  kind: string;
-  kindLabel: string;
-  version: number;
-  versionLabel: string;
-  status: "active" | "cancelled";
-  issuedAt: string;
-  contractor: { name: string; address: string };
-  beneficiary: string;
-  projectName: string;
-  contractPrice: number;
-  amount: number;
-  periodFrom: string;
-  periodTo: string;
-  guaranteeUntil: string;
-  depositBank: string | null;
-  guarantor: { id: string; name: string; branch: string | null; tel: string | null; fax: string | null };
-}
+/** API.md `Certificate`, as the API answers it (one type with the API's own). */
+export type { Certificate };
 
 export interface CertificateVersion {
   version: number;
