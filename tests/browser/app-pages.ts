@@ -13,6 +13,16 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 /** A fresh address per run: the Worker's database is shared by the browser and e2e files. */
 export const uniqueEmail = (who: string): string => `${who}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}@example.jp`;
 
+/** The agency's /verify/ page: a pair typed and sent; with JavaScript, waits for the certificate. */
+export async function verifyOnPage(page: Page, base: string, number: string, key: string, agency?: string): Promise<void> {
+  await page.goto(`${base}/verify/`);
+  await page.getByLabel("保証契約番号").fill(number);
+  await page.getByLabel("認証キー").fill(key);
+  if (agency !== undefined) await page.getByLabel("発注者名（任意）").fill(agency);
+  await page.getByRole("button", { name: "確認する" }).click();
+  await page.waitForLoadState();
+}
+
 export async function login(page: Page, base: string, email: string, password: string): Promise<void> {
   await page.goto(`${base}/login/`);
   await page.getByLabel("メールアドレス").fill(email);

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { issueThroughApi } from "../support/worker-api.ts";
-import { login } from "./app-pages.ts";
+import { login, verifyOnPage } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
 const base = inject("baseUrl");
@@ -105,10 +105,7 @@ describe("accessibility of the on-demand pages (axe, WCAG 2.2 AA; phone-sized)",
       await page.close();
     }
     const page = await (contexts.anonymous as BrowserContext).newPage();
-    await page.goto(`${base}/verify/`);
-    await page.getByLabel("保証契約番号").fill(issued.number);
-    await page.getByLabel("認証キー").fill(issued.key);
-    await page.getByRole("button", { name: "確認する" }).click();
+    await verifyOnPage(page, base, issued.number, issued.key);
     await page.locator("#certificate").waitFor();
     expect(await violations(page)).toEqual([]);
     expect(await smallTargets(page)).toEqual([]);

@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { issueThroughApi } from "../support/worker-api.ts";
-import { login } from "./app-pages.ts";
+import { login, verifyOnPage } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
 const base = inject("baseUrl");
@@ -14,13 +14,7 @@ const desktop = { locale: "ja-JP", viewport: { width: 1280, height: 900 } };
 const issueGuarantee = (projectName: string) => issueThroughApi(base, demo, projectName);
 
 /** The agency's page, without JavaScript: the pair sent, the page as it answers. */
-async function verify(page: Page, number: string, key: string): Promise<void> {
-  await page.goto(`${base}/verify/`);
-  await page.getByLabel("保証契約番号").fill(number);
-  await page.getByLabel("認証キー").fill(key);
-  await page.getByRole("button", { name: "確認する" }).click();
-  await page.waitForLoadState();
-}
+const verify = (page: Page, number: string, key: string) => verifyOnPage(page, base, number, key);
 
 let browser: Browser;
 let desk: BrowserContext;

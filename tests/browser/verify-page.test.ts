@@ -8,7 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { otherKey, typo } from "../support/keys.ts";
 import { issueThroughApi } from "../support/worker-api.ts";
-import { login } from "./app-pages.ts";
+import { login, verifyOnPage } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
 const base = inject("baseUrl");
@@ -109,11 +109,7 @@ describe("the agency's verification page /verify/", () => {
   it("warns when the certificate's beneficiary does not contain the agency the officer named", async () => {
     const context = await browser.newContext(desktop);
     const page = await context.newPage();
-    await page.goto(`${base}/verify/`);
-    await page.getByLabel("保証契約番号").fill(number);
-    await page.getByLabel("認証キー").fill(key);
-    await page.getByLabel("発注者名（任意）").fill("鹿児島県");
-    await page.getByRole("button", { name: "確認する" }).click();
+    await verifyOnPage(page, base, number, key, "鹿児島県");
     await page.locator("#certificate").waitFor();
     expect(await page.locator("[data-beneficiary-warning]").textContent()).toContain("鹿児島県");
 
@@ -139,10 +135,7 @@ describe("the agency's verification page /verify/", () => {
   it("prints the certificate alone (no navigation, no form) on one A4 page", async () => {
     const context = await browser.newContext(desktop);
     const page = await context.newPage();
-    await page.goto(`${base}/verify/`);
-    await page.getByLabel("保証契約番号").fill(number);
-    await page.getByLabel("認証キー").fill(key);
-    await page.getByRole("button", { name: "確認する" }).click();
+    await verifyOnPage(page, base, number, key);
     await page.locator("#certificate").waitFor();
     await page.emulateMedia({ media: "print" });
     expect(await page.locator(".site-header").isVisible()).toBe(false);
@@ -156,10 +149,7 @@ describe("the agency's verification page /verify/", () => {
   it("「PDFで保存」 downloads the certificate as a PDF", async () => {
     const context = await browser.newContext({ ...desktop, acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`${base}/verify/`);
-    await page.getByLabel("保証契約番号").fill(number);
-    await page.getByLabel("認証キー").fill(key);
-    await page.getByRole("button", { name: "確認する" }).click();
+    await verifyOnPage(page, base, number, key);
     await page.locator("#certificate").waitFor();
     const [download, response] = await Promise.all([
       page.waitForEvent("download"),
@@ -185,11 +175,8 @@ describe("the contractor sees that the agency viewed the certificate", () => {
 
     const agency = await browser.newContext(desktop);
     const officer = await agency.newPage();
-    await officer.goto(`${base}/verify/`);
-    await officer.getByLabel("保証契約番号").fill(fresh.number);
-    await officer.getByLabel("認証キー").fill(fresh.key);
     const before = Date.now();
-    await officer.getByRole("button", { name: "確認する" }).click();
+    await verifyOnPage(officer, base, fresh.number, fresh.key);
     await officer.locator("#certificate").waitFor();
     await agency.close();
 
