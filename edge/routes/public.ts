@@ -146,6 +146,7 @@ const BranchSchema = z.object({
   name: z.string(),
   tel: z.string().nullable(),
   fax: z.string().nullable(),
+  email: z.string().nullable().openapi({ description: "資料に記載のある支店のメールアドレス（記載がなければ null）" }),
   postalCode: z.string().nullable(),
   address: z.string().nullable(),
 });

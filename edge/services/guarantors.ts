@@ -13,6 +13,6 @@ export async function listGuarantors({ ctx }: { ctx: RequestContext }) {
     url: g.url,
     branches: bs
       .filter((b) => b.guarantorId === g.id)
-      .map((b) => ({ id: b.id, name: b.name, tel: b.tel, fax: b.fax, postalCode: b.postalCode, address: b.address })),
+      .map((b) => ({ id: b.id, name: b.name, tel: b.tel, fax: b.fax, email: b.email, postalCode: b.postalCode, address: b.address })),
   }));
 }

@@ -167,7 +167,13 @@ describe("GET /api/v1/guarantors", () => {
     expect(wjcs?.branches).toHaveLength(25); // every branch printed in seed 002
     expect(wjcs?.branches.find((b) => b.name === "鹿児島支店")).toMatchObject({ tel: "099-257-2722", fax: "0120-504-180" });
     expect(wjcs?.branches[0]?.name).toBe("東京支店");
-    expect(items.find((g) => g.id === "ejcs")?.branches.find((b) => b.name === "秋田支店")).toMatchObject({ tel: "018-863-1000" });
+    expect(items.find((g) => g.id === "ejcs")?.branches.find((b) => b.name === "秋田支店")).toMatchObject({
+      tel: "018-863-1000",
+      email: "ak.mlad1@ejcs.co.jp", // seed 004
+    });
+    // Every branch carries `email`, null where the seeds give none.
+    expect(items.flatMap((g) => g.branches).every((b) => "email" in b)).toBe(true);
+    expect(wjcs?.branches.find((b) => b.name === "鹿児島支店")).toMatchObject({ email: null });
   });
 });
 
