@@ -20,7 +20,9 @@ export const KEY_BITS = BODY_LENGTH * 5;
 const symbolValue = new Map([...ALPHABET].map((ch, i) => [ch, i]));
 const LOOK_ALIKES: Record<string, string> = { O: "0", I: "1", L: "1" };
 /** Separators people type or paste: spaces, hyphens, dashes, the long vowel mark, dots. */
-const SEPARATORS = /[\s\-‐‑‒–—―−ー_.・･]/gu;
+/** Spaces, any kind of hyphen or dot, and invisible format characters a copy may carry along
+ * (zero-width space and joiners, soft hyphen, word joiner, BOM, directional marks: \p{Cf}). */
+const SEPARATORS = /[\s\-‐‑‒–—―−ー_.・･\p{Cf}]/gu;
 
 /** Multiplication by x in GF(32) (modulus x^5 + x^2 + 1): the quasigroup of the check below. */
 const timesX = (v: number) => ((v << 1) & 32 ? (v << 1) ^ 0b100101 : v << 1);

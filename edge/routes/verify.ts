@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { statusOf } from "../http/errors.ts";
 import { problemResponse } from "../http/openapi.ts";
-import { createRouter } from "../http/router.ts";
+import { createRouter, fieldErrors } from "../http/router.ts";
 import { BATCH_MAX, type Outcome, verifyPairs } from "../services/verify.ts";
 import { CertificateSchema } from "./guarantees.ts";
 
@@ -19,12 +19,15 @@ verifyRoutes.use("/verify/*", async (c, next) => {
 });
 
 const PairSchema = z
-  .object({
-    contractNumber: z
-      .string({ error: "保証契約番号（contractNumber）を文字列で指定してください" })
-      .max(64, { error: "保証契約番号が長すぎます" }),
-    authKey: z.string({ error: "認証キー（authKey）を文字列で指定してください" }).max(128, { error: "認証キーが長すぎます" }),
-  })
+  .object(
+    {
+      contractNumber: z
+        .string({ error: "保証契約番号（contractNumber）を文字列で指定してください" })
+        .max(64, { error: "保証契約番号が長すぎます" }),
+      authKey: z.string({ error: "認証キー（authKey）を文字列で指定してください" }).max(128, { error: "認証キーが長すぎます" }),
+    },
+    { error: '照会する組は { "contractNumber": …, "authKey": … } の形の JSON オブジェクトで指定してください' },
+  )
   .openapi("VerifyRequest");
 
 const VerificationSchema = z
@@ -36,7 +39,13 @@ const VerificationSchema = z
   .openapi("Verification");
 
 const ItemProblem = z
-  .object({ status: z.number().int(), code: z.string(), title: z.string(), retryAfter: z.number().int().optional() })
+  .object({
+    status: z.number().int(),
+    code: z.string(),
+    title: z.string(),
+    retryAfter: z.number().int().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
   .openapi("VerifyItemProblem");
 
 verifyRoutes.openapi(
@@ -81,12 +90,18 @@ verifyRoutes.openapi(
         required: true,
         content: {
           "application/json": {
-            schema: z.object({
-              items: z
-                .array(PairSchema, { error: "items は照会する組（contractNumber, authKey）の配列で指定してください" })
-                .min(1, { error: "items に1組以上を指定してください" })
-                .max(BATCH_MAX, { error: `一度に照会できるのは${BATCH_MAX}組までです` }),
-            }),
+            schema: z.object(
+              {
+                // Each item is judged on its own: a malformed one is its own 422, as the single call would answer.
+                items: z
+                  .array(z.unknown().openapi({ description: "VerifyRequest（形の誤った組はその組だけ 422）" }), {
+                    error: "items は照会する組（contractNumber, authKey）の配列で指定してください",
+                  })
+                  .min(1, { error: "items に1組以上を指定してください" })
+                  .max(BATCH_MAX, { error: `一度に照会できるのは${BATCH_MAX}組までです` }),
+              },
+              { error: '本文は { "items": [...] } の形の JSON オブジェクトで送ってください' },
+            ),
           },
         },
       },
@@ -100,7 +115,16 @@ verifyRoutes.openapi(
     },
   }),
   async (c) => {
-    const outcomes = await verifyPairs(c.var.ctx, c.req.valid("json").items, "batch");
-    return c.json({ items: outcomes.map(itemOf) }, 200);
+    const items = c.req.valid("json").items;
+    const read = items.map((item) => PairSchema.safeParse(item));
+    const pairs = read.flatMap((r) => (r.success ? [r.data] : []));
+    const outcomes = await verifyPairs(c.var.ctx, pairs, "batch");
+    let k = 0;
+    const answers = read.map((r) =>
+      r.success
+        ? itemOf(outcomes[k++] as Outcome)
+        : { status: 422, code: "validation_failed", title: "入力内容に誤りがあります", errors: fieldErrors(r.error) },
+    );
+    return c.json({ items: answers }, 200);
   },
 );

@@ -151,6 +151,13 @@ describe("POST /api/v1/verify", () => {
     const p = await expectProblem(await verify({ contractNumber: 2070000001, authKey: ["x"] }, client), 422, "validation_failed");
     expect(p.errors?.map((e) => e.field).sort()).toEqual(["authKey", "contractNumber"]);
     await expectProblem(await verify({ contractNumber: "2070000001", authKey: "A".repeat(129) }, client), 422, "validation_failed");
+    // A body that is no object at all: a Japanese sentence, no validator words.
+    for (const body of ["[]", "null", "5", '"text"']) {
+      const root = await expectProblem(await verify(body, client), 422, "validation_failed");
+      const message = root.errors?.[0]?.message ?? "";
+      expect(message).toContain("JSON オブジェクト");
+      expect(message).not.toMatch(/object|array|null|期待/i);
+    }
   });
 
   it("locks a number after 10 failed attempts within the hour, the right key included", async () => {
@@ -269,5 +276,20 @@ describe("POST /api/v1/verify/batch", () => {
     expect(hundred.status).toBe(200);
     expect((await json<{ items: unknown[] }>(hundred)).items).toHaveLength(100);
     expect(await db().select().from(throttles).where(like(throttles.key, "verify:client:%"))).not.toEqual([]);
+  });
+
+  it("answers a malformed pair with its own 422, as the single call would, and judges the others", async () => {
+    const g = await issuedGuarantee();
+    const client = nextClient();
+    const res = await batch([5, { contractNumber: g.number }, { contractNumber: g.number, authKey: g.authKey }, null], client);
+    expect(res.status).toBe(200);
+    const { items } = await json<{ items: { status?: number; code?: string; errors?: { field: string }[]; jws?: string }[] }>(res);
+    expect(items).toHaveLength(4);
+    expect(items[0]).toMatchObject({ status: 422, code: "validation_failed" });
+    expect(items[1]).toMatchObject({ status: 422, code: "validation_failed", errors: [{ field: "authKey" }] });
+    expect(typeof items[2]?.jws).toBe("string");
+    expect(items[3]).toMatchObject({ status: 422, code: "validation_failed" });
+    // The single call answers the same malformed pair alike.
+    await expectProblem(await verify({ contractNumber: g.number }, nextClient()), 422, "validation_failed");
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { otherKey, typo } from "../support/keys.ts";
-import { issueThroughApi } from "../support/worker-api.ts";
+import { issueThroughApi, workerApi } from "../support/worker-api.ts";
 import { login, verifyOnPage } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
@@ -143,6 +143,60 @@ describe("the agency's verification page /verify/", () => {
     expect(await page.locator("#certificate").isVisible()).toBe(true);
     const printed = Buffer.from(await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
     expect(printed.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
+    await context.close();
+  });
+
+  it("prints on one A4 page after five changes and a cancellation, with the beneficiary warning", async () => {
+    const long = await issueGuarantee(`市道改良工事 印刷試験 ${Date.now().toString(36)}`);
+    const { send } = workerApi(base);
+    for (let i = 1; i <= 5; i++) {
+      const res = await send("POST", `/api/v1/staff/guarantees/${long.number}/versions`, long.staff, {
+        reason: "change",
+        changes: { amount: 5_000_000 + i * 100_000 },
+      });
+      expect(res.status).toBe(201);
+    }
+    expect((await send("POST", `/api/v1/staff/guarantees/${long.number}/versions`, long.staff, { reason: "cancel" })).status).toBe(201);
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    await verifyOnPage(page, base, long.number, long.key, "鹿児島県");
+    await page.locator("#certificate").waitFor();
+    expect(await page.locator(".cert-history tbody tr").count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator("[data-cancelled]").count()).toBe(1);
+    expect(await page.locator("[data-beneficiary-warning]").count()).toBe(1);
+    await page.emulateMedia({ media: "print" });
+    const printed = Buffer.from(await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true })).toString("latin1");
+    expect(printed.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
+    await context.close();
+  });
+
+  it("on a phone, brings the certificate into view after 確認する (the form fills the first screen)", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await verifyOnPage(page, base, number, key);
+    await page.locator("#certificate").waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("certificate");
+    const box = await page.locator("#certificate").boundingBox();
+    expect(box?.y ?? 9999).toBeLessThan(844 / 2);
+    await context.close();
+  });
+
+  it("catches an empty or malformed 保証契約番号 beside its field before sending", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(`${base}/verify/`);
+    let posted = false;
+    page.on("request", (r) => {
+      if (r.method() === "POST") posted = true;
+    });
+    await page.getByLabel("認証キー").fill(key);
+    await page.getByRole("button", { name: "確認する" }).click();
+    expect((await page.locator("#f-contractNumber-error").textContent()) ?? "").toContain("保証契約番号を入力してください");
+    await page.getByLabel("保証契約番号").fill("207000");
+    await page.getByRole("button", { name: "確認する" }).click();
+    expect((await page.locator("#f-contractNumber-error").textContent()) ?? "").toContain("10桁の数字");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-contractNumber");
+    expect(posted).toBe(false);
     await context.close();
   });
 

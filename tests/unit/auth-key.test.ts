@@ -26,6 +26,10 @@ describe("authentication keys", () => {
       shown.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)), // full width
       shown.replaceAll("-", "ー"),
       ` ${shown.replaceAll("-", "－")} `,
+      // Invisible characters a copy from a PDF, a mail or a chat carries along.
+      shown.replaceAll("-", "\u200b"), // zero-width space
+      shown.replaceAll("-", "\u00ad"), // soft hyphen
+      `\u200e${shown.replace("-", "\u200d")}\ufeff`, // LRM, zero-width joiner, BOM
     ];
     for (const v of variants) expect(readKey(v)).toEqual({ ok: true, key });
     const withZeroOne = "0123456789ABCDE";
