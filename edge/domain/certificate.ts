@@ -79,6 +79,8 @@ export function japanInstant(at: Date): string {
 
 export const changeableFields = ["amount", "contractPrice", "periodTo", "guaranteeUntil", "projectName"] as const;
 
+export const UNCHANGED_MESSAGE = "変更前と同じ内容です。変更する項目を入力してください";
+
 export const VersionRequest = z.object({
   reason: z.enum(["change", "correction", "cancel"], {
     error: "理由（reason）は change（変更）・correction（訂正）・cancel（解約）のいずれかを指定してください",
@@ -113,7 +115,7 @@ export function nextContent(
   request: VersionRequest,
   kind: GuaranteeKind,
   work: WorkType | null | undefined,
-): { ok: true; content: CertificateContent } | { ok: false; errors: FieldError[] } {
+): { ok: true; content: CertificateContent } | { ok: false; errors: FieldError[]; unchanged?: true } {
   const changes = request.changes;
   const given = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined);
   if (request.reason === "cancel") {
@@ -121,6 +123,17 @@ export function nextContent(
     return { ok: true, content: current };
   }
   if (given.length === 0) return { ok: false, errors: [{ field: "changes", message: "変更する項目を1つ以上指定してください" }] };
+  // A step that changes nothing would still make a version and mail the contractor: refused. Amounts
+  // arrive as numbers (the desk page turns 「１３，２００，０００」 into 13200000 first) and the project name
+  // is compared as it would be stored (trimmed).
+  const same = given.filter((k) => {
+    const key = k as keyof typeof changes;
+    const value = key === "projectName" ? changes.projectName?.trim() : changes[key];
+    return value === current[key];
+  });
+  if (same.length === given.length) {
+    return { ok: false, errors: same.map((k) => ({ field: `changes.${k}`, message: UNCHANGED_MESSAGE })), unchanged: true };
+  }
   const content: CertificateContent = {
     ...current,
     ...(changes.amount === undefined ? {} : { amount: changes.amount }),
@@ -138,6 +151,12 @@ export function nextContent(
   }
   if (content.guaranteeUntil < content.periodFrom) {
     errors.push({ field: "changes.guaranteeUntil", message: `保証期限は工期（自）（${content.periodFrom}）以降の日付にしてください` });
+  } else if (content.guaranteeUntil < content.periodTo) {
+    // The guarantee must cover the whole works period; blame the date the request gave.
+    errors.push({
+      field: changes.guaranteeUntil === undefined ? "changes.periodTo" : "changes.guaranteeUntil",
+      message: `保証期限（${content.guaranteeUntil}）は工期（至）（${content.periodTo}）以降の日付にしてください`,
+    });
   }
   const amount = amountError(kind, content.amount, content.contractPrice, work ?? null);
   if (amount !== null) errors.push({ field: changes.amount === undefined ? "changes.contractPrice" : "changes.amount", message: amount });

@@ -200,7 +200,7 @@ staffRoutes.openapi(
       ...denied,
       404: problemResponse("該当する保証がありません"),
       409: problemResponse("解約済み（cancelled）・別の担当者が先に更新（version_conflict）"),
-      422: problemResponse("変更内容の誤り（金額の上限・工期の順序など）"),
+      422: problemResponse("変更内容の誤り（金額の上限・工期と保証期限の順序など）・変更前と同じ内容（unchanged）"),
     },
   }),
   async (c) => c.json(await addVersion({ ctx: c.var.ctx, number: c.req.valid("param").number, request: c.req.valid("json") }), 201),

@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { applications, auditLog, certificateVersions, guarantees, outbox, users } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
-import { type CertificateContent, japanInstant, nextContent, type VersionRequest } from "../domain/certificate.ts";
+import { type CertificateContent, japanInstant, nextContent, UNCHANGED_MESSAGE, type VersionRequest } from "../domain/certificate.ts";
 import { Conflict, Invalid, NotFound } from "../domain/errors.ts";
 import { normalizeContractNumber } from "../domain/numbering.ts";
 import type { WorkType } from "../domain/terms.ts";
@@ -92,7 +92,10 @@ export async function addVersion({ ctx, number, request }: { ctx: RequestContext
   if (latest === undefined) throw new Error(`guarantee ${g.id} has no version`);
   const work = (body["project"] as { workType?: WorkType } | undefined)?.workType;
   const next = nextContent(latest.content as unknown as CertificateContent, request, g.kind, work);
-  if (!next.ok) throw new Invalid(next.errors, "変更の内容に誤りがあります");
+  if (!next.ok) {
+    if (next.unchanged) throw new Invalid(next.errors, UNCHANGED_MESSAGE, "unchanged");
+    throw new Invalid(next.errors, "変更の内容に誤りがあります");
+  }
   const version = latest.version + 1;
   const issuedAt = japanInstant(ctx.now());
   const to = await recipientOf(ctx, body, createdBy);

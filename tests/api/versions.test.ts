@@ -189,6 +189,92 @@ describe("POST /api/v1/staff/guarantees/{number}/versions", () => {
   });
 });
 
+describe("a change that changes nothing, and the 保証期限 against the 工期", () => {
+  const UNCHANGED = "変更前と同じ内容です。変更する項目を入力してください";
+
+  it("refuses a change or correction equal to the current certificate (422 unchanged, each field named): no version, no mail, no record", async () => {
+    const g = await issued();
+    const path = `/api/v1/staff/guarantees/${g.number}/versions`;
+    const amount = await expectProblem(
+      await send("POST", path, g.staff, { reason: "change", changes: { amount: 20_000_000 } }),
+      422,
+      "unchanged",
+    );
+    expect(amount.title).toBe(UNCHANGED);
+    expect(amount.errors).toEqual([{ field: "changes.amount", message: UNCHANGED }]);
+    const both = await expectProblem(
+      await send("POST", path, g.staff, { reason: "correction", changes: { projectName: " 変更確認工事 ", periodTo: "2026-03-20" } }),
+      422,
+      "unchanged",
+    );
+    expect(both.errors?.map((e) => e.field).sort()).toEqual(["changes.periodTo", "changes.projectName"]);
+    await expectProblem(
+      await send("POST", path, g.staff, { reason: "change", changes: { guaranteeUntil: "2026-03-20", contractPrice: 50_000_000 } }),
+      422,
+      "unchanged",
+    );
+    const rows = await db().select().from(certificateVersions);
+    const mails = await db().select().from(outbox).where(eq(outbox.to, g.notify));
+    expect(mails.map((m) => m.template)).toEqual(["guarantee.issued"]);
+    expect(await db().select().from(auditLog).where(eq(auditLog.subject, g.number))).toHaveLength(0);
+    const view = await json<{ records: unknown[] }>(await send("GET", `/api/v1/staff/guarantees/${g.number}`, g.staff));
+    expect(view.records).toHaveLength(1);
+
+    // One field that differs is enough: the step is made (the unchanged one alongside does no harm).
+    const changed = await send("POST", path, g.staff, {
+      reason: "change",
+      changes: { amount: 20_000_000, projectName: "変更確認工事（改）" },
+    });
+    expect(changed.status).toBe(201);
+    expect(await json<Cert & { projectName: string }>(changed)).toMatchObject({
+      version: 2,
+      projectName: "変更確認工事（改）",
+    });
+    // …and repeating it is now a no-op, refused.
+    await expectProblem(
+      await send("POST", path, g.staff, { reason: "change", changes: { projectName: "変更確認工事（改）" } }),
+      422,
+      "unchanged",
+    );
+    expect((await db().select().from(certificateVersions)).length).toBe(rows.length + 1);
+  });
+
+  it("refuses a 保証期限 before the 工期（至） of the resulting certificate, naming both dates", async () => {
+    const g = await issued();
+    const path = `/api/v1/staff/guarantees/${g.number}/versions`;
+    const early = await expectProblem(
+      await send("POST", path, g.staff, { reason: "change", changes: { guaranteeUntil: "2026-03-19" } }),
+      422,
+      "validation_failed",
+    );
+    expect(early.errors).toEqual([
+      { field: "changes.guaranteeUntil", message: "保証期限（2026-03-19）は工期（至）（2026-03-20）以降の日付にしてください" },
+    ]);
+    // Both given, in the wrong order.
+    const crossed = await expectProblem(
+      await send("POST", path, g.staff, { reason: "correction", changes: { periodTo: "2026-09-30", guaranteeUntil: "2026-06-30" } }),
+      422,
+      "validation_failed",
+    );
+    expect(crossed.errors?.[0]?.message).toBe("保証期限（2026-06-30）は工期（至）（2026-09-30）以降の日付にしてください");
+    // A 保証期限 set apart from the 工期 does not follow it: extending the 工期 past it is refused.
+    const later = await send("POST", path, g.staff, { reason: "change", changes: { guaranteeUntil: "2026-04-30" } });
+    expect(later.status).toBe(201);
+    const past = await expectProblem(
+      await send("POST", path, g.staff, { reason: "change", changes: { periodTo: "2026-05-31" } }),
+      422,
+      "validation_failed",
+    );
+    expect(past.errors).toEqual([
+      { field: "changes.periodTo", message: "保証期限（2026-04-30）は工期（至）（2026-05-31）以降の日付にしてください" },
+    ]);
+    // Equal to the 工期（至）, or after it, is allowed.
+    const both = await send("POST", path, g.staff, { reason: "change", changes: { periodTo: "2026-05-31", guaranteeUntil: "2026-05-31" } });
+    expect(both.status).toBe(201);
+    expect(await json<Cert>(both)).toMatchObject({ version: 3, periodTo: "2026-05-31", guaranteeUntil: "2026-05-31" });
+  });
+});
+
 describe("POST /api/v1/staff/guarantees/{number}/rotate-key", () => {
   it("stops the old key at once; the contractor reads the new one and is e-mailed", async () => {
     const g = await issued();
