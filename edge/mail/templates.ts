@@ -1,8 +1,9 @@
 // The e-mails the platform sends, rendered from an outbox row when it is sent (or listed), so the
 // row holds no text that could go stale and no signed link. Each template reads what it needs.
-import { and, asc, eq } from "drizzle-orm";
-import { applications, companies, guarantees, guarantors } from "../../db/schema/index.ts";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { applications, certificateVersions, companies, guarantees, guarantors } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
+import type { CertificateContent } from "../domain/certificate.ts";
 import { formatWareki, todayInJapan } from "../domain/era.ts";
 import { labels } from "../domain/terms.ts";
 import { signLink } from "../security/links.ts";
@@ -25,6 +26,9 @@ export interface OutboxRowLike {
   origin: string;
 }
 
+/** 13200000 → "13,200,000円" (no Intl: the same text in every runtime). */
+const yenText = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}円`;
+
 const deliveryText = { electronic: "電子保証", paper: "証書（紙）" } as const;
 
 async function guaranteeIssued(ctx: RequestContext, row: OutboxRowLike, data: GuaranteeIssuedData): Promise<RenderedMail> {
@@ -46,6 +50,7 @@ async function guaranteeIssued(ctx: RequestContext, row: OutboxRowLike, data: Gu
     companyId: data.companyId,
     issuedAt: new Date(data.linkIssuedAt),
     expiresAt: new Date(data.linkExpiresAt),
+    purpose: "issued",
   });
   const link = `${row.origin}/links/${token}/`;
   const login = `${row.origin}/app/`;
@@ -95,22 +100,38 @@ async function guaranteeEvent(
   template: "guarantee.version" | "guarantee.key_rotated",
 ) {
   const [g] = await ctx.db
-    .select({ kind: guarantees.kind, companyName: companies.name, body: applications.body })
+    .select({ id: guarantees.id, kind: guarantees.kind, companyName: companies.name })
     .from(guarantees)
     .innerJoin(companies, eq(companies.id, guarantees.companyId))
-    .innerJoin(applications, eq(applications.id, guarantees.applicationId))
     .where(and(eq(guarantees.contractNumber, data.contractNumber), eq(guarantees.companyId, data.companyId)));
   if (g === undefined) throw new Error(`${template}: guarantee ${data.contractNumber} not found`);
+  // The certificate as this step left it (a change of 工事名 or a correction is in the version, not
+  // in the application): the version the mail is about, or the newest for a new key.
+  const [version] = await ctx.db
+    .select({ content: certificateVersions.content })
+    .from(certificateVersions)
+    .where(
+      and(
+        eq(certificateVersions.guaranteeId, g.id),
+        data.version === undefined ? undefined : eq(certificateVersions.version, data.version),
+      ),
+    )
+    .orderBy(desc(certificateVersions.version))
+    .limit(1);
+  if (version === undefined) throw new Error(`${template}: guarantee ${data.contractNumber} has no version`);
+  const content = version.content as unknown as CertificateContent;
+  const purpose = template === "guarantee.key_rotated" ? "key_rotated" : (data.reason ?? "change");
   const token = await signLink(ctx.env, {
     applicationId: data.applicationId,
     companyId: data.companyId,
     issuedAt: new Date(data.linkIssuedAt),
     expiresAt: new Date(data.linkExpiresAt),
+    purpose,
+    contractNumber: data.contractNumber,
   });
   const link = `${row.origin}/links/${token}/`;
   const login = `${row.origin}/app/`;
   const until = formatWareki(todayInJapan(new Date(data.linkExpiresAt)), { western: true });
-  const project = (g.body["project"] ?? {}) as { name?: string };
   const what =
     template === "guarantee.key_rotated"
       ? "認証キーを再発行しました。これまでの認証キーは使えなくなりました。発注者へ新しい「認証キー等のお知らせ」を提出してください。"
@@ -126,8 +147,9 @@ async function guaranteeEvent(
     "",
     what,
     "",
-    `工事名: ${project.name ?? ""}`,
+    `工事名: ${content.projectName}`,
     `・${labels.guarantee[g.kind]}　保証契約番号 ${data.contractNumber}`,
+    `　保証金額 ${yenText(content.amount)}（請負金額 ${yenText(content.contractPrice)}）`,
     "",
     "次のリンクから、ログインせずに内容と認証キーを確認できます。",
     `このリンクは ${until} まで使えます。`,

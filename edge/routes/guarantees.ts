@@ -4,6 +4,7 @@ import { requireRole } from "../http/auth-guards.ts";
 import { problemResponse } from "../http/openapi.ts";
 import { createRouter } from "../http/router.ts";
 import { loadSession, sameOrigin } from "../http/session.ts";
+import { linkPurposes } from "../security/links.ts";
 import { getAuthKey, getGuarantee, listGuarantees, openLink } from "../services/guarantees.ts";
 
 export const guaranteeRoutes = createRouter();
@@ -100,7 +101,17 @@ guaranteeRoutes.openapi(
         "その申込みで発行された保証と認証キー",
         z.object({
           expiresAt: z.string(),
-          application: z.object({ id: z.string(), projectName: z.string().nullable() }),
+          application: z.object({
+            id: z.string(),
+            projectName: z.string().nullable().openapi({ description: "証書の現在の工事名（メールの対象の保証、なければ各保証の工事名）" }),
+          }),
+          notice: z.object({
+            purpose: z
+              .enum(linkPurposes)
+              .nullable()
+              .openapi({ description: "メールの用件（発行・変更・訂正・解約・認証キー再発行）。古いリンクでは null" }),
+            contractNumber: z.string().nullable().openapi({ description: "メールの対象の保証契約番号（発行のお知らせでは null）" }),
+          }),
           guarantees: z.array(Guarantee.extend({ authKey: z.string().nullable() })),
         }),
       ),

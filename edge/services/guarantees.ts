@@ -1,7 +1,7 @@
 // Issued guarantees as their owners see them: the contractor's company (logged in, or through the
 // e-mailed signed link). Another company's guarantee is "not found", never "forbidden".
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { applications, certificateVersions, guarantees } from "../../db/schema/index.ts";
+import { certificateVersions, guarantees } from "../../db/schema/index.ts";
 import type { RequestContext } from "../context.ts";
 import { type Certificate, type CertificateContent, certificateOf, versionLabel } from "../domain/certificate.ts";
 import { Forbidden, Gone, NotFound, Unauthorized } from "../domain/errors.ts";
@@ -146,22 +146,22 @@ export async function openLink({ ctx, token }: { ctx: RequestContext; token: str
       "link_invalid",
     );
   }
-  const { applicationId, companyId } = reading.claims;
-  const [app] = await ctx.db
-    .select({ body: applications.body })
-    .from(applications)
-    .where(and(eq(applications.id, applicationId), eq(applications.companyId, companyId)));
+  const { applicationId, companyId, purpose, contractNumber } = reading.claims;
   const rows = await ctx.db
     .select()
     .from(guarantees)
     .where(and(eq(guarantees.applicationId, applicationId), eq(guarantees.companyId, companyId)))
     .orderBy(asc(guarantees.position));
-  if (app === undefined || rows.length === 0) throw new Unauthorized("このリンクで開ける保証がありません", "link_invalid");
+  if (rows.length === 0) throw new Unauthorized("このリンクで開ける保証がありません", "link_invalid");
   const views = await withVersions(ctx, rows);
-  const project = (app.body["project"] ?? {}) as { name?: string };
+  // The project as the certificates now name it (a change or correction may have renamed it): the
+  // guarantee the mail was about, else every distinct name among the application's guarantees.
+  const about = views.find((v) => v.certificate.contractNumber === contractNumber);
+  const names = [...new Set((about === undefined ? views : [about]).map((v) => v.certificate.projectName))];
   return {
     expiresAt: reading.claims.expiresAt.toISOString(),
-    application: { id: applicationId, projectName: project.name ?? null },
+    application: { id: applicationId, projectName: names.length === 0 ? null : names.join("、") },
+    notice: { purpose: purpose ?? null, contractNumber: about === undefined ? null : about.certificate.contractNumber },
     guarantees: await Promise.all(rows.map(async (row, i) => ({ ...(views[i] as GuaranteeView), authKey: await keyOf(ctx, row) }))),
   };
 }

@@ -275,6 +275,56 @@ describe("a change that changes nothing, and the 保証期限 against the 工期
   });
 });
 
+describe("the contractor's mails and link after a change", () => {
+  type Mail = { to: string; subject: string; text: string; links: string[] };
+  const mailsTo = async (to: string) =>
+    (await json<{ items: Mail[] }>(await send("GET", "/api/v1/dev/outbox", ""))).items.filter((m) => m.to === to);
+  const tokenOf = (link: string) => new URL(link).pathname.split("/")[2] ?? "";
+  type Opened = { application: { projectName: string | null }; notice: { purpose: string | null; contractNumber: string | null } };
+  const open = async (mail: Mail | undefined) => json<Opened>(await send("GET", `/api/v1/links/${tokenOf(mail?.links[0] ?? "")}`, ""));
+
+  it("name the certificate's current 工事名 and amount, and the link says why it was sent", async () => {
+    const g = await issued();
+    const path = `/api/v1/staff/guarantees/${g.number}/versions`;
+    const issuedMail = (await mailsTo(g.notify)).find((m) => m.subject.startsWith("【電子保証】発行完了"));
+    expect(await open(issuedMail)).toMatchObject({
+      application: { projectName: "変更確認工事" },
+      notice: { purpose: "issued", contractNumber: null },
+    });
+
+    expect(
+      (await send("POST", path, g.staff, { reason: "change", changes: { projectName: "新しい工事名", amount: 13_200_000 } })).status,
+    ).toBe(201);
+    const change = (await mailsTo(g.notify)).find((m) => m.subject === `【電子保証】変更のお知らせ（${g.number}）`);
+    expect(change?.text).toContain("工事名: 新しい工事名");
+    expect(change?.text).toContain("保証金額 13,200,000円");
+    expect(change?.text).not.toContain("変更確認工事");
+    expect(await open(change)).toMatchObject({
+      application: { projectName: "新しい工事名" },
+      notice: { purpose: "change", contractNumber: g.number },
+    });
+
+    expect((await send("POST", path, g.staff, { reason: "correction", changes: { projectName: "訂正後の工事名" } })).status).toBe(201);
+    expect((await send("POST", `/api/v1/staff/guarantees/${g.number}/rotate-key`, g.staff)).status).toBe(200);
+    const mails = await mailsTo(g.notify);
+    const correction = mails.find((m) => m.subject === `【電子保証】訂正のお知らせ（${g.number}）`);
+    expect(correction?.text).toContain("工事名: 訂正後の工事名");
+    // The change's mail keeps naming what that version said.
+    expect(mails.find((m) => m.subject === `【電子保証】変更のお知らせ（${g.number}）`)?.text).toContain("工事名: 新しい工事名");
+    const rotated = mails.find((m) => m.subject === `【電子保証】認証キー再発行のお知らせ（${g.number}）`);
+    expect(rotated?.text).toContain("工事名: 訂正後の工事名");
+    expect(rotated?.text).toContain("保証金額 13,200,000円");
+    expect(await open(rotated)).toMatchObject({
+      application: { projectName: "訂正後の工事名" },
+      notice: { purpose: "key_rotated", contractNumber: g.number },
+    });
+
+    expect((await send("POST", path, g.staff, { reason: "cancel" })).status).toBe(201);
+    const cancel = (await mailsTo(g.notify)).find((m) => m.subject === `【電子保証】解約のお知らせ（${g.number}）`);
+    expect(await open(cancel)).toMatchObject({ notice: { purpose: "cancel", contractNumber: g.number } });
+  });
+});
+
 describe("POST /api/v1/staff/guarantees/{number}/rotate-key", () => {
   it("stops the old key at once; the contractor reads the new one and is e-mailed", async () => {
     const g = await issued();
