@@ -1,10 +1,12 @@
 // The desk's guarantee page (/desk/guarantees/{number}/) in Chromium: staff reach it from the
 // application, record a change (変更1 then shows on the agency's /verify/), see a 422 beside its
-// field, rotate the key (the old key then fails on /verify/) and cancel (解約 plainly stated).
+// field (a bad date, the same amount again, a 保証期限 before the 工期), correct the 工事名, rotate the
+// key (the old key then fails on /verify/; the mailed link says so) and cancel (解約 plainly stated,
+// also in the contractor's list).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { issueThroughApi } from "../support/worker-api.ts";
-import { login, verifyOnPage } from "./app-pages.ts";
+import { fieldError, login, verifyOnPage } from "./app-pages.ts";
 import { launch } from "./chromium.ts";
 
 const base = inject("baseUrl");
@@ -71,6 +73,26 @@ describe("the desk's guarantee page", () => {
     expect(await officer.locator(".cert-history").textContent()).toContain("変更（変更1）");
   });
 
+  it("the same amount again (typed full-width) and a 保証期限 before the 工期（至） are refused beside their fields; a 訂正 of 工事名 is made", async () => {
+    await staff.goto(`${base}${path()}`);
+    const change = staff.locator("form", { has: staff.locator('input[name="action"][value="change"]') });
+    await change.getByLabel("保証金額").fill("６，０００，０００");
+    await change.getByRole("button", { name: "変更を記録する" }).click();
+    await staff.waitForLoadState();
+    expect(await fieldError(staff, "f-change-amount")).toBe("変更前と同じ内容です。変更する項目を入力してください");
+
+    await staff.locator("#f-change-amount").fill("");
+    await staff.locator("#f-change-guaranteeUntil").fill("2026-03-19");
+    await staff.getByRole("button", { name: "変更を記録する" }).click();
+    await staff.waitForLoadState();
+    expect(await fieldError(staff, "f-change-guaranteeUntil")).toContain("工期（至）（2026-03-20）");
+
+    const correction = staff.locator("form", { has: staff.locator('input[name="action"][value="correction"]') });
+    await correction.getByLabel("工事名").fill(`${project}（訂正）`);
+    await correction.getByRole("button", { name: "訂正を記録する" }).click();
+    await staff.waitForURL(/\?done=correction$/);
+  });
+
   it("rotating the key needs the confirmation; then the old key fails on /verify/", async () => {
     await staff.goto(`${base}${path()}`);
     await staff.getByRole("button", { name: "認証キーを再発行する" }).click();
@@ -85,6 +107,23 @@ describe("the desk's guarantee page", () => {
     await verify(officer, issued.number, issued.key);
     expect(await officer.locator("#error-summary").textContent()).toContain("保証契約番号または認証キーが正しくありません");
     expect(await officer.locator("#certificate").count()).toBe(0);
+
+    // The mailed link says what happened, under the corrected 工事名.
+    const subject = `【電子保証】認証キー再発行のお知らせ（${issued.number}）`;
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const { items } = (await (await fetch(`${base}/api/v1/dev/outbox`)).json()) as { items: { subject: string; links: string[] }[] };
+        link = items.find((m) => m.subject === subject)?.links.find((l) => l.includes("/links/"));
+        return link !== undefined;
+      })
+      .toBe(true);
+    const visitor = await agency.newPage();
+    await visitor.goto(link ?? "");
+    expect(await visitor.getByRole("heading", { level: 1 }).textContent()).toBe("認証キー再発行のお知らせ");
+    const lead = (await visitor.locator("[data-lead]").textContent()) ?? "";
+    expect(lead).toContain(`「${project}（訂正）」の保証（保証契約番号 ${issued.number}）の認証キーが再発行されました`);
+    await visitor.close();
   });
 
   it("a cancellation is recorded, and a change sent after it (from a page opened before) gets the 409 in Japanese", async () => {
@@ -106,5 +145,15 @@ describe("the desk's guarantee page", () => {
     expect(res.status()).toBe(409);
     expect(await stale.locator("#error-summary").textContent()).toContain("解約済みの保証は変更できません");
     await stale.close();
+
+    // The contractor's list says 解約 beside it.
+    const own = await browser.newContext(desktop);
+    const contractor = await own.newPage();
+    await login(contractor, base, demo.contractor.email, demo.contractor.password);
+    await contractor.goto(`${base}/app/`);
+    const item = contractor.locator("li", { has: contractor.getByRole("link", { name: issued.number }) });
+    expect(await item.locator(".status-cancelled").textContent()).toBe("解約");
+    expect(await item.textContent()).toContain("保証金額 6,000,000円");
+    await own.close();
   });
 });
