@@ -133,7 +133,11 @@ export async function addVersion({ ctx, number, request }: { ctx: RequestContext
     await sealAudit(ctx.db);
     if (mail.id !== null) await deliver(ctx, mail.id);
   });
-  return viewOf(fresh, all).certificate;
+  // This step's certificate: a version that another request added since must not answer for it.
+  return viewOf(
+    fresh,
+    all.filter((v) => v.version <= version),
+  ).certificate;
 }
 
 /** A new authentication key: the old one stops at once; the contractor is e-mailed. */
