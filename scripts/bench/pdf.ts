@@ -7,6 +7,7 @@
 // than it inflates latency. The PDFs' own cost is their difference to the JSON.
 // Usage: npm run bench:pdf [-- --no-build] [-- --requests N] (--no-build reuses .local/bench-pdf/dist)
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { issueThroughApi, workerApi } from "../../tests/support/worker-api.ts";
 import { ensureDemoAccounts } from "../demo-accounts.ts";
 import { freePort, root, run, serve } from "../serve.ts";
 
@@ -52,18 +53,7 @@ function workerdCpuMs(): number | null {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-function send(method: string, path: string, cookie: string, body?: unknown) {
-  return fetch(`${url}${path}`, {
-    method,
-    headers: { cookie, origin: url, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-async function login(email: string, password: string) {
-  const res = await send("POST", "/api/v1/auth/login", "", { email, password });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
+const { send } = workerApi(url);
 
 interface Row {
   name: string;
@@ -111,31 +101,9 @@ async function measure(routes: { name: string; path: string }[], cookie: string)
 
 try {
   const demo = await ensureDemoAccounts(`file:${dir}/bench.db`);
-  const contractor = await login(demo.contractor.email, demo.contractor.password);
-  const staff = await login(demo.staff.email, demo.staff.password);
-  const created = await send("POST", "/api/v1/applications", contractor, {
-    project: {
-      name: "帳票計測 市道伊集院線改良工事（第２工区）",
-      agencyId: "462161",
-      beneficiary: "日置市長",
-      location: "鹿児島県日置市伊集院町",
-      workType: "construction",
-      contractPrice: 50_000_000,
-      periodFrom: "2025-07-01",
-      periodTo: "2026-03-20",
-      bidAnnouncedOn: "2025-06-02",
-      contractedOn: "2025-06-25",
-    },
-    guarantees: [{ kind: "advance", amount: 20_000_000, delivery: "electronic", depositBank: "鹿児島銀行　伊集院支店" }],
-    branchId: "wjcs-kagoshima",
-    contact: { name: "計測太郎", phone: "099-000-0000" },
-  });
-  const { id } = (await created.json()) as { id: string };
-  await send("POST", `/api/v1/applications/${id}/submit`, contractor);
-  const issued = await send("POST", `/api/v1/staff/applications/${id}/issue`, staff);
-  const { guarantees } = (await issued.json()) as { guarantees: { contractNumber: string }[] };
-  const number = guarantees[0]?.contractNumber;
-  if (number === undefined) throw new Error(`issue failed: ${issued.status}`);
+  const { number, contractor } = await issueThroughApi(url, demo, "帳票計測 市道伊集院線改良工事（第２工区）", [
+    { kind: "advance", amount: 20_000_000, delivery: "electronic", depositBank: "鹿児島銀行　伊集院支店" },
+  ]);
 
   // The first notice of this Worker: the font is fetched from the assets and parsed.
   const coldStart = performance.now();

@@ -7,9 +7,9 @@
 //        [-- --out profile.cpuprofile] (open the file in Chrome DevTools' Performance panel)
 import { rmSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { issueThroughApi } from "../../tests/support/worker-api.ts";
 import { ensureDemoAccounts } from "../demo-accounts.ts";
 import { freePort, root, run, serve } from "../serve.ts";
-import { issueOne } from "./issue-one.ts";
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const route = arg("--route") ?? "verify";
@@ -40,7 +40,7 @@ interface Profile {
 
 try {
   const demo = await ensureDemoAccounts(`file:${dbFile}`);
-  const { number, authKey, contractor } = await issueOne(served.url, demo);
+  const { number, key: authKey, contractor } = await issueThroughApi(served.url, demo, "照会計測工事");
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
     webSocketDebuggerUrl: string;
     title?: string;

@@ -7,9 +7,9 @@
 import { rmSync } from "node:fs";
 import { createClient } from "@libsql/client";
 import autocannon from "autocannon";
+import { issueThroughApi } from "../../tests/support/worker-api.ts";
 import { ensureDemoAccounts } from "../demo-accounts.ts";
 import { freePort, root, run, serve } from "../serve.ts";
-import { issueOne } from "./issue-one.ts";
 
 const dir = `${root}.local/bench-verify`;
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 10;
@@ -30,7 +30,7 @@ const nextIp = () => {
 
 try {
   const demo = await ensureDemoAccounts(`file:${dbFile}`);
-  const { number, authKey } = await issueOne(served.url, demo);
+  const { number, key: authKey } = await issueThroughApi(served.url, demo, "照会計測工事");
   await fillCertificates(dbFile, 1_000);
   console.log(`| call | certificates | requests/s | p50 ms | p99 ms | statuses |`);
   console.log(`|---|---|---|---|---|---|`);
