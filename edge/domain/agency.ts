@@ -23,7 +23,15 @@ export const AgencySchema = z
       basis: Basis.nullable(),
       scope: z
         .object({
-          rules: z.array(z.object({ works: z.array(WorkType), guarantees: z.array(ElectronicGuaranteeKind) })).nullable(),
+          rules: z
+            .array(
+              z.object({
+                works: z.array(WorkType),
+                guarantees: z.array(ElectronicGuaranteeKind),
+                exclusive: z.boolean().optional().describe("資料がこの業務をこの保証に限っている（「…のみ」）"),
+              }),
+            )
+            .nullable(),
           departments: z.array(z.string()).nullable(),
           issuers: z.array(Issuer).nullable(),
           note: z.string().nullable(),
@@ -161,5 +169,6 @@ export function ruleOf(agency: Agency): AgencyRule {
     basis: agency.adoption.basis,
     rules: agency.adoption.scope?.rules ?? null,
     departments: agency.adoption.scope?.departments ?? null,
+    submission: agency.adoption.submission,
   };
 }

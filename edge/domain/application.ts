@@ -3,7 +3,7 @@
 // optional, so a half-filled form can be saved; `submittable()` then applies every rule a submit
 // enforces and returns all field errors at once, in Japanese, with dotted paths (guarantees.0.amount).
 import { z } from "zod";
-import { type AgencyRule, checkEligibility, type EligibilityInput, type Reason } from "./eligibility.ts";
+import { type AgencyRule, checkEligibility, type EligibilityInput, OPEN_REASONS, type Reason, type Verdict } from "./eligibility.ts";
 import type { FieldError } from "./errors.ts";
 import { calendarDate, textError } from "./fields.ts";
 import { type GuaranteeKind, guaranteeKinds, labels, type WorkType, workTypes } from "./terms.ts";
@@ -263,47 +263,22 @@ export function amountError(kind: GuaranteeKind, amount: number, price: number, 
 
 // ---- electronic delivery -------------------------------------------------------------------------
 
-export type Verdict = "eligible" | "ineligible" | "uncertain";
 export type DeliveryVerdict =
   | { verdict: Verdict; reasons: Reason[]; open: Reason[] }
   | { verdict: "invalid"; errors: { field: "bidAnnouncedOn" | "contractedOn" | "originalContractedOn"; message: string }[] };
 
 /**
- * The verdict of API.md (eligible / ineligible / uncertain) from checkEligibility's reasons: the one
- * place that decides which reasons leave the answer open. Issue 8 will give checkEligibility a
- * verdict of its own; then this maps it through.
+ * The verdict of API.md for electronic delivery, as checkEligibility gives it, with the reasons that
+ * leave it open. For a submit an open answer counts only where an adoption is on record: an agency
+ * the sources know nothing about is refused (API.md), one that adopted is accepted with a warning.
  */
 export function deliveryVerdict(rule: AgencyRule, input: EligibilityInput): DeliveryVerdict {
   const result = checkEligibility(rule, input);
   if (result.kind === "invalid") return { verdict: "invalid", errors: result.errors };
-  if (!result.eligible) return { verdict: "ineligible", reasons: result.reasons, open: [] };
-  const open = result.reasons.filter((r) => leavesOpen(r, rule, input));
-  // Open questions only count where an adoption is on record (checkEligibility refuses the rest).
+  const open = result.verdict === "uncertain" ? result.reasons.filter((r) => OPEN_REASONS.has(r.code)) : [];
   const adopted = rule.status === "adopted" || rule.status === "scheduled";
-  if (open.length === 0) return { verdict: "eligible", reasons: result.reasons, open };
-  return { verdict: adopted ? "uncertain" : "ineligible", reasons: result.reasons, open };
-}
-
-function leavesOpen(reason: Reason, rule: AgencyRule, input: EligibilityInput): boolean {
-  const start = rule.startsOn;
-  switch (reason.code) {
-    case "start_date_unknown":
-    case "scope_not_stated":
-    case "departments_limited":
-      return true;
-    case "basis_unknown":
-      // A bid announced on or after the start settles it: the contract came later still.
-      return !(start !== null && input.bidAnnouncedOn !== undefined && input.bidAnnouncedOn >= start);
-    case "start_month_only": {
-      const ref =
-        rule.basis === "bid"
-          ? input.bidAnnouncedOn
-          : (input.originalContractedOn ?? input.contractedOn ?? (rule.basis === null ? input.bidAnnouncedOn : undefined));
-      return start !== null && ref !== undefined && ref.slice(0, 7) === start.slice(0, 7);
-    }
-    default:
-      return false;
-  }
+  if (result.verdict === "uncertain" && !adopted) return { verdict: "ineligible", reasons: result.reasons, open };
+  return { verdict: result.verdict, reasons: result.reasons, open };
 }
 
 // ---- submit ----------------------------------------------------------------------------------------

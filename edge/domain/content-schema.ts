@@ -64,6 +64,8 @@ export type Body = z.infer<typeof Body>;
 export const ScopeRule = z.strictObject({
   works: z.array(WorkType).min(1),
   guarantees: z.array(ElectronicGuaranteeKind).min(1),
+  /** true where the source limits these works to these guarantees (「…のみ」): the others are excluded, not merely unstated. */
+  exclusive: z.boolean().optional(),
 });
 
 /** One agency's adoption of 電子保証, as the seeds state it. Absent facts are null, never guessed. */

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { AgencySchema, ruleOf } from "../domain/agency.ts";
-import { checkEligibility } from "../domain/eligibility.ts";
+import { checkEligibility, nextStep } from "../domain/eligibility.ts";
 import { todayInJapan } from "../domain/era.ts";
 import { Invalid, NotFound } from "../domain/errors.ts";
 import { calendarDate, oneOf, textError } from "../domain/fields.ts";
@@ -123,7 +123,14 @@ publicRoutes.openapi(
         description: "判定",
         content: {
           "application/json": {
-            schema: z.object({ eligible: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string() })) }),
+            schema: z.object({
+              eligible: z.boolean().openapi({ description: "verdict が eligible のときだけ true" }),
+              verdict: z.enum(["eligible", "ineligible", "uncertain"]).openapi({
+                description:
+                  "対象（eligible）・対象外（ineligible）・要確認（uncertain: 発注者の情報がない、導入月だけが分かりその月の日付、基準日が資料になく結論が変わる、資料にない業務・保証の種類、開始日のない導入）",
+              }),
+              reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+            }),
           },
         },
       },
@@ -137,7 +144,11 @@ publicRoutes.openapi(
     if (agency === undefined) throw new NotFound("該当する発注者が見つかりません");
     const result = checkEligibility(ruleOf(agency), input);
     if (result.kind === "invalid") throw new Invalid(result.errors);
-    return c.json({ eligible: result.eligible, reasons: result.reasons }, 200);
+    const rule = ruleOf(agency);
+    return c.json(
+      { eligible: result.verdict === "eligible", verdict: result.verdict, reasons: [...result.reasons, nextStep(rule, result.verdict)] },
+      200,
+    );
   },
 );
 

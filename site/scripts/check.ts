@@ -1,7 +1,15 @@
 // 「対象判定」: the agency's rule (built with ruleOf at build time) and the job's dates go through
 // the same checkEligibility the API serves, here in the browser.
 import type { AgencyRule, DateField, EligibilityInput, EligibilityResult } from "../../edge/domain/eligibility.ts";
-import { checkEligibility } from "../../edge/domain/eligibility.ts";
+import { checkEligibility, nextStep, type Verdict } from "../../edge/domain/eligibility.ts";
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  eligible: "対象です（電子保証で提出できます）",
+  ineligible: "対象外です（書面の保証証書で提出します）",
+  uncertain: "要確認です（資料だけでは判断できません）",
+};
+const VERDICT_CLASS: Record<Verdict, string> = { eligible: "yes", ineligible: "no", uncertain: "maybe" };
+
 import { searchIndex } from "../../edge/domain/search.ts";
 import type { GuaranteeKind, Issuer, WorkType } from "../../edge/domain/terms.ts";
 import { labels } from "../../edge/domain/terms.ts";
@@ -141,8 +149,9 @@ function showDecision(rule: AgencyRule, decided: Extract<EligibilityResult, { ki
   const title = document.createElement("h2");
   title.textContent = "判定結果";
   const verdict = document.createElement("p");
-  verdict.className = `verdict ${decided.eligible ? "yes" : "no"}`;
-  verdict.textContent = decided.eligible ? "対象です" : "対象外です";
+  verdict.className = `verdict ${VERDICT_CLASS[decided.verdict]}`;
+  verdict.dataset["verdict"] = decided.verdict;
+  verdict.textContent = VERDICT_TEXT[decided.verdict];
   const list = document.createElement("ul");
   list.append(
     ...decided.reasons.map((r) => {
@@ -151,6 +160,10 @@ function showDecision(rule: AgencyRule, decided: Extract<EligibilityResult, { ki
       return li;
     }),
   );
+  const next = document.createElement("p");
+  next.className = "next-step";
+  next.dataset["nextStep"] = "";
+  next.textContent = nextStep(rule, decided.verdict).message;
   const more = document.createElement("p");
   more.className = "note";
   const params = new URLSearchParams({ agency: agency?.id ?? "", guarantee: input.guarantee, work: input.work, issuer: input.issuer });
@@ -162,7 +175,7 @@ function showDecision(rule: AgencyRule, decided: Extract<EligibilityResult, { ki
   api.href = `/api/v1/eligibility?${params}`;
   api.textContent = "API の同じ判定（JSON）";
   more.append("根拠: ", page, "。", api, "。最終的な取扱いは発注者にご確認ください。");
-  result.replaceChildren(title, verdict, list, more);
+  result.replaceChildren(title, verdict, next, list, more);
 }
 
 function run(moveFocus: boolean): void {

@@ -236,7 +236,7 @@ describe("submit rules (422 with the field path and a Japanese message)", () => 
       withGuarantees([{ kind: "contract", amount: 5_000_000, delivery: "electronic" }]),
     );
     expect(await errorAt(body, "guarantees.0.delivery")).toMatch(
-      /^契約保証は電子保証を選べません（東京都が電子保証を導入したという情報はありません/,
+      /^契約保証は電子保証を選べません（東京都が電子保証を導入したかどうかは、このガイドの資料にはありません/,
     );
     expect(await submitErrors(withGuarantees([{ kind: "contract", amount: 5_000_000, delivery: "paper" }], body))).toEqual([]);
   });
@@ -248,9 +248,10 @@ describe("submit rules (422 with the field path and a Japanese message)", () => 
     const paper = { ...early, guarantees: early.guarantees.map((g) => ({ ...g, delivery: "paper" })) };
     expect(await submitErrors(paper)).toEqual([]);
   });
-  it("allows an open case of an adopted agency with a warning for staff (松江市: scope not stated)", async () => {
+  it("allows an open case of an adopted agency with a warning for staff (松江市: from 2024-06, the month only)", async () => {
     const { cookie } = await me();
-    const body = withProject({ agencyId: "322016", beneficiary: "松江市長", bidAnnouncedOn: "2025-01-06", contractedOn: "2025-01-20" });
+    // Announced and contracted in June 2024, the month the source gives without a day: 要確認.
+    const body = withProject({ agencyId: "322016", beneficiary: "松江市長", bidAnnouncedOn: "2024-06-03", contractedOn: "2024-06-20" });
     const id = await draft(cookie, body);
     const res = await submit(cookie, id);
     expect(res.status).toBe(200);

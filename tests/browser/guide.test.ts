@@ -71,4 +71,33 @@ describe("the eligibility checker", () => {
     await check({});
     await expect.poll(() => page.locator("[aria-invalid=true]").count()).toBeGreaterThan(0);
   });
+  it("ends every verdict with the next step: 対象 says where the notice goes, 対象外 says paper", async () => {
+    await check({ 入札公告日: "2025-06-01" });
+    await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("eligible");
+    expect(await page.locator("[data-next-step]").textContent()).toContain("認証キー等のお知らせ");
+    await check({ 入札公告日: "2025-05-31" });
+    await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("ineligible");
+    expect(await page.locator("[data-next-step]").textContent()).toContain("書面の保証証書");
+  });
+  it("says 要確認 for 測量 at 日置市, whose source names 工事・建設コンサルタント等業務 only", async () => {
+    await page.goto(`${base}/check/?agency=462161`);
+    await page.getByLabel("保証の種類").selectOption({ label: "前払金保証" });
+    await page.getByLabel("業務の種類").selectOption({ label: "測量" });
+    await page.getByLabel("入札公告日", { exact: false }).fill("2025-07-01");
+    await page.getByRole("button", { name: /判定/ }).click();
+    await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("uncertain");
+    const result = (await page.locator("[data-result]").textContent()) ?? "";
+    expect(result).toContain("要確認");
+    expect(result).toContain("測量は記載がありません");
+    expect(await page.locator("[data-next-step]").textContent()).toContain("契約担当課");
+  });
+  it("says 要確認, not 対象外, for 東京都, of which the sources say nothing", async () => {
+    await page.goto(`${base}/check/?agency=130001`);
+    await page.getByLabel("保証の種類").selectOption({ label: "前払金保証" });
+    await page.getByLabel("業務の種類").selectOption({ label: "工事" });
+    await page.getByLabel("契約締結日", { exact: false }).fill("2025-07-01");
+    await page.getByRole("button", { name: /判定/ }).click();
+    await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("uncertain");
+    expect(await page.locator("[data-result]").textContent()).toContain("導入していないとは限りません");
+  });
 });

@@ -299,23 +299,32 @@ describe("submittable: electronic delivery", () => {
     const paper = withGuarantees([{ kind: "contract", amount: 5_000_000, delivery: "paper" }], draft);
     expect(errorsOf(paper)).toEqual([]);
   });
-  it("refuses work out of the agency's scope", () => {
-    expect(messageAt(electronicContract({ workType: "survey" }), "guarantees.0.delivery")).toMatch(/測量を対象としていません/);
+  it("accepts work the agency's source does not name (要確認) with a warning, not an error", () => {
+    const result = submittable(electronicContract({ workType: "survey" }), hioki);
+    expect(result.ok).toBe(true);
+    expect(result.warnings[0]?.reasons.map((r) => r.code)).toContain("work_not_stated");
+  });
+  it("refuses a guarantee the source excludes for that work", () => {
+    const limited: AgencyRule = { ...hioki, rules: [{ works: ["construction"], guarantees: ["advance"], exclusive: true }] };
+    expect(messageAt(electronicContract({}), "guarantees.0.delivery", limited)).toMatch(/契約保証は対象外です/);
   });
   it("refuses an agency with no adoption on record", () => {
-    expect(messageAt(electronicContract({}), "guarantees.0.delivery", unknown)).toMatch(/東京都が電子保証を導入したという情報はありません/);
+    expect(messageAt(electronicContract({}), "guarantees.0.delivery", unknown)).toMatch(/東京都が電子保証を導入したかどうかは/);
   });
   it("never a bid bond", () => {
     const draft = withGuarantees([{ kind: "bid_bond", amount: 1_000_000, delivery: "electronic" }]);
     expect(messageAt(draft, "guarantees.0.delivery")).toBe("契約保証予約（入札ボンド）は電子保証の対象外です。証書（紙）を選んでください");
   });
   it("allows an open case of an adopted agency with a warning, not an error", () => {
-    const result = submittable(electronicContract({ bidAnnouncedOn: "2025-01-06", contractedOn: "2025-01-20" }), monthOnly);
+    // Announced and contracted in the start month, which the source gives without a day.
+    const result = submittable(electronicContract({ bidAnnouncedOn: "2024-06-03", contractedOn: "2024-06-20" }), monthOnly);
     expect(result.ok).toBe(true);
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toMatchObject({ field: "guarantees.0.delivery", code: "electronic_uncertain" });
     expect(result.warnings[0]?.message).toMatch(/^契約保証を電子保証で受け付けられるかは資料だけでは確定できません/);
-    expect(result.warnings[0]?.reasons.map((r) => r.code)).toContain("scope_not_stated");
+    expect(result.warnings[0]?.reasons.map((r) => r.code)).toContain("start_month_only");
+    // Well after the start month, by either date: no warning.
+    expect(submittable(electronicContract({ bidAnnouncedOn: "2025-01-06", contractedOn: "2025-01-20" }), monthOnly).warnings).toEqual([]);
   });
   it("warns for an adopted agency whose start date is unknown", () => {
     const result = submittable(electronicContract({}), undatedAdoption);

@@ -10,7 +10,8 @@ const shimane: AgencyRule = {
   basis: "contract",
   rules: [
     { works: ["construction"], guarantees: ["contract", "advance", "intermediate"] },
-    { works: ["consulting", "survey"], guarantees: ["advance"] },
+    // 「土木設計業務等委託契約は前払金保証のみ」 (seed 002)
+    { works: ["consulting", "survey"], guarantees: ["advance"], exclusive: true },
   ],
   departments: ["総務部", "防災部", "農林水産部", "土木部"],
 };
@@ -20,7 +21,8 @@ const hioki: AgencyRule = {
   startsOn: "2025-06-01",
   startsOnPrecision: "day",
   basis: "bid",
-  rules: [{ works: ["construction", "consulting", "survey"], guarantees: ["advance", "intermediate", "contract"] }],
+  // 「工事・建設コンサルタント等業務」 (seed 001): 測量 is not stated.
+  rules: [{ works: ["construction", "consulting"], guarantees: ["advance", "intermediate", "contract"] }],
   departments: null,
 };
 const tableOnly: AgencyRule = {
@@ -46,7 +48,13 @@ const base: EligibilityInput = { guarantee: "advance", work: "construction", iss
 const decided = (rule: AgencyRule, input: Partial<EligibilityInput>) => {
   const result = checkEligibility(rule, { ...base, ...input });
   if (result.kind !== "decided") throw new Error(`expected a decision, got ${JSON.stringify(result)}`);
-  return { eligible: result.eligible, codes: result.reasons.map((r) => r.code), messages: result.reasons.map((r) => r.message) };
+  expect(result.eligible).toBe(result.verdict === "eligible");
+  return {
+    verdict: result.verdict,
+    eligible: result.eligible,
+    codes: result.reasons.map((r) => r.code),
+    messages: result.reasons.map((r) => r.message),
+  };
 };
 
 describe("contract-date rule (島根県, seed 002)", () => {
@@ -74,11 +82,13 @@ describe("contract-date rule (島根県, seed 002)", () => {
   it("limits consulting work to the advance-payment guarantee", () => {
     expect(decided(shimane, { contractedOn: "2024-01-10", work: "consulting", guarantee: "advance" }).eligible).toBe(true);
     const r = decided(shimane, { contractedOn: "2024-01-10", work: "consulting", guarantee: "contract" });
-    expect(r.eligible).toBe(false);
-    expect(r.codes.at(-1)).toBe("guarantee_out_of_scope");
+    expect(r.verdict).toBe("ineligible");
+    expect(r.codes).toContain("guarantee_out_of_scope");
   });
-  it("refuses work types outside the scope", () => {
-    expect(decided(shimane, { contractedOn: "2024-01-10", work: "other" }).codes.at(-1)).toBe("work_out_of_scope");
+  it("leaves a work type the source does not name open (要確認), not refused", () => {
+    const r = decided(shimane, { contractedOn: "2024-01-10", work: "other" });
+    expect(r.verdict).toBe("uncertain");
+    expect(r.codes).toContain("work_not_stated");
   });
   it("refuses bank and insurer guarantees", () => {
     for (const issuer of ["bank", "insurer"] as const) {
@@ -107,16 +117,53 @@ describe("bid-announcement rule (日置市, seed 001)", () => {
   });
   it("never delivers a bid bond electronically", () => {
     const r = decided(hioki, { bidAnnouncedOn: "2025-07-01", guarantee: "bid_bond" });
-    expect(r).toEqual({ eligible: false, codes: ["bid_bond_not_electronic"], messages: [expect.stringContaining("入札ボンド")] });
+    expect(r).toEqual({
+      verdict: "ineligible",
+      eligible: false,
+      codes: ["bid_bond_not_electronic"],
+      messages: [expect.stringContaining("入札ボンド")],
+    });
+  });
+  it("is 要確認 for 測量, which 「工事・建設コンサルタント等業務」 does not state", () => {
+    const r = decided(hioki, { bidAnnouncedOn: "2025-07-01", work: "survey" });
+    expect(r.verdict).toBe("uncertain");
+    expect(r.codes).toContain("work_not_stated");
+    expect(r.messages.join()).toContain("測量");
+    // Before the start it is 対象外 whatever the work.
+    expect(decided(hioki, { bidAnnouncedOn: "2025-05-01", work: "survey" }).verdict).toBe("ineligible");
   });
 });
 
 describe("month-only table entries (seeds 001, 003)", () => {
-  it("decides from the first of the month and says the basis and day are uncertain", () => {
-    const r = decided(tableOnly, { contractedOn: "2023-06-15" });
-    expect(r.eligible).toBe(true);
-    expect(r.codes).toEqual(expect.arrayContaining(["basis_unknown", "start_month_only", "scope_not_stated", "eligible"]));
-    expect(decided(tableOnly, { contractedOn: "2023-05-31" }).eligible).toBe(false);
+  it("is 要確認 for a date in the start month, 対象外 before it, 対象 after it under either basis", () => {
+    const inMonth = decided(tableOnly, { bidAnnouncedOn: "2023-06-02", contractedOn: "2023-06-15" });
+    expect(inMonth.verdict).toBe("uncertain");
+    expect(inMonth.codes).toEqual(["start_month_only", "scope_not_stated"]);
+    // In the start month by bid, after it by contract: both the day and the basis leave it open.
+    expect(decided(tableOnly, { bidAnnouncedOn: "2023-06-20", contractedOn: "2023-07-03" }).codes).toEqual(
+      expect.arrayContaining(["start_month_only", "basis_unknown"]),
+    );
+    expect(decided(tableOnly, { contractedOn: "2023-05-31" }).verdict).toBe("ineligible");
+    const later = decided(tableOnly, { bidAnnouncedOn: "2023-07-03", contractedOn: "2023-07-20" });
+    expect(later.verdict).toBe("eligible");
+    expect(later.codes).toEqual(expect.arrayContaining(["basis_settled", "scope_not_stated", "eligible"]));
+  });
+  it("is 要確認 when the unstated basis changes the answer", () => {
+    // Announced before the start month, contracted after: by bid 対象外, by contract 対象.
+    const split = decided(tableOnly, { bidAnnouncedOn: "2023-05-20", contractedOn: "2023-07-10" });
+    expect(split.verdict).toBe("uncertain");
+    expect(split.codes).toContain("basis_unknown");
+    // Only a contract date after the start: the bid may have been announced before it.
+    const contractOnly = decided(tableOnly, { contractedOn: "2023-09-01" });
+    expect(contractOnly.verdict).toBe("uncertain");
+    expect(contractOnly.messages.join()).toContain("入札公告日も入力すると");
+  });
+  it("uses the start month for a basis-stated rule too: its own month is 要確認", () => {
+    const byContract: AgencyRule = { ...tableOnly, basis: "contract" };
+    const r = decided(byContract, { contractedOn: "2023-06-30" });
+    expect(r.verdict).toBe("uncertain");
+    expect(r.codes).toEqual(["start_month_only", "scope_not_stated"]);
+    expect(decided(byContract, { contractedOn: "2023-07-01" }).verdict).toBe("eligible");
   });
   it("asks for either date when the source gives no basis", () => {
     const result = checkEligibility(tableOnly, base);
@@ -125,21 +172,27 @@ describe("month-only table entries (seeds 001, 003)", () => {
       errors: [{ field: "contractedOn", message: expect.stringContaining("または入札公告日") }],
     });
   });
-  it("falls back to the announcement date when no contract date is given", () => {
-    expect(decided(tableOnly, { bidAnnouncedOn: "2023-07-01" }).eligible).toBe(true);
+  it("decides from an announcement after the start month alone (the contract came later still)", () => {
+    expect(decided(tableOnly, { bidAnnouncedOn: "2023-07-01" }).verdict).toBe("eligible");
+    expect(decided(tableOnly, { bidAnnouncedOn: "2023-05-01" }).verdict).toBe("uncertain");
   });
 });
 
 describe("agencies without adoption facts", () => {
-  it("says unknown, not no", () => {
+  it("says 要確認 (no information), not 対象外, for an agency the sources do not name", () => {
     const r = decided(unknown, { contractedOn: "2025-01-01" });
+    expect(r.verdict).toBe("uncertain");
     expect(r.eligible).toBe(false);
     expect(r.codes).toEqual(["agency_adoption_unknown"]);
+    expect(r.messages[0]).toContain("導入していないとは限りません");
   });
-  it("treats a listed body without a start date as adopted, with a warning", () => {
+  it("says 対象外 where the agency has not adopted", () => {
+    expect(decided({ ...unknown, status: "none" }, {}).verdict).toBe("ineligible");
+  });
+  it("says 要確認 for a listed body without a start date", () => {
     const listed: AgencyRule = { ...unknown, name: "防衛省", status: "adopted" };
     const r = decided(listed, {});
-    expect(r.eligible).toBe(true);
+    expect(r.verdict).toBe("uncertain");
     expect(r.codes).toContain("start_date_unknown");
   });
 });
