@@ -13,6 +13,19 @@ export const SourceDocument = z.strictObject({
   id: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/),
   title: z.string().min(1),
   publisher: z.string().min(1),
+  /**
+   * The publisher's web page where a person can look further: an address the document itself
+   * prints (never guessed); null when it prints none (e.g. 島根県's notice).
+   */
+  link: z
+    .strictObject({
+      url: z.url({ protocol: /^https$/ }),
+      /** What the page is, in Japanese: the link's text. */
+      label: z.string().min(1),
+      /** Where the document prints the address. */
+      locator: z.string().min(1),
+    })
+    .nullable(),
   /** The date the document's facts are stated as of. */
   asOf: isoDate,
   /** True when the document carries no date and asOf is inferred (see asOfNote). */

@@ -82,6 +82,22 @@ describe("content integrity", () => {
       for (const s of a.sources) expect(s.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
   });
+  it("links each source to a publisher's page its document prints, quoted in the link's locator", () => {
+    const links = Object.fromEntries(facts.sources.map((s) => [s.id.slice(0, 3), s.link?.url ?? null]));
+    expect(links).toEqual({
+      "000": "https://www.wjcs.net/",
+      "001": "https://www.wjcs.net/enet/enet.php",
+      "002": null, // 島根県's notice prints no address of its own
+      "003": "https://www.wjcs.net/",
+      "004": "https://www.ejcs.co.jp/e-surety/",
+    });
+    const hosts = new Set(guarantors.flatMap((g) => (g.url === null ? [] : [new URL(g.url).host])));
+    for (const s of facts.sources) {
+      if (s.link === null) continue;
+      expect(s.link.locator, s.id).toContain(s.link.url);
+      expect(hosts.has(new URL(s.link.url).host), s.id).toBe(true);
+    }
+  });
 });
 
 describe("single-agency rules (seeds 000, 001, 002, 003, 004)", () => {
