@@ -16,6 +16,8 @@ export interface PrefectureFigures {
   adopted: number;
   scheduled: number;
   localGovernments: number;
+  /** Agencies located here with a sourced status (adopted, scheduled or not adopted). */
+  sourced: number;
 }
 
 /** Per prefecture: adopting agencies located there (government, municipalities, bodies). */
@@ -31,6 +33,7 @@ export function figuresByPrefecture(
       adopted: here.filter((a) => a.adoption.status === "adopted").length,
       scheduled: here.filter((a) => a.adoption.status === "scheduled").length,
       localGovernments: here.filter((a) => a.kind !== "national" && a.kind !== "independent_agency" && a.kind !== "public_body").length,
+      sourced: here.filter((a) => a.adoption.status !== "unknown").length,
     };
   });
 }

@@ -179,19 +179,29 @@ const median = (values: number[]) => {
 };
 
 /** Shading classes by number of adopting agencies located in the prefecture. */
+/**
+ * Shades by adopting agencies, each neighbour at least 3:1 in contrast (WCAG relative luminance:
+ * white 1.00, #5b8fcf 0.26, #123a6f 0.04: 3.4:1 and 3.4:1; tests/unit/prefecture-map.test.ts). A
+ * prefecture the sources say nothing about is not "0": it is 資料なし, white with a hatch
+ * (NO_SOURCES) and said so in its label.
+ */
 export const SHADES = [
-  { min: 0, label: "0", fill: "#eef2f6" },
-  { min: 1, label: "1〜4", fill: "#c6dbef" },
-  { min: 5, label: "5〜14", fill: "#6baed6" },
-  { min: 15, label: "15以上", fill: "#2b6cb0" },
+  { min: 0, label: "0", fill: "#ffffff" },
+  { min: 1, label: "1〜9", fill: "#5b8fcf" },
+  { min: 10, label: "10以上", fill: "#123a6f" },
 ] as const;
 export const shadeOf = (adopted: number) => SHADES.reduce((acc, s, i) => (adopted >= s.min ? i : acc), 0);
+/** The shade index of a prefecture without any sourced agency. */
+export const NO_SOURCES = -1;
 
 export interface MapPrefecture {
   code: number;
   name: string;
   path: string;
+  /** An index into SHADES, or NO_SOURCES. */
   shade: number;
+  /** Agencies here with a sourced status: 0 means the guide has no sources for this prefecture. */
+  sourced: number;
   adopted: number;
   scheduled: number;
   href: string;
@@ -290,7 +300,8 @@ export function buildMapModel(agencies: readonly Agency[], prefectures: readonly
     code: f.code,
     name: f.name,
     path: compactPath(byCode.get(f.code)?.rings ?? []),
-    shade: shadeOf(f.adopted),
+    shade: f.sourced === 0 ? NO_SOURCES : shadeOf(f.adopted),
+    sourced: f.sourced,
     adopted: f.adopted,
     scheduled: f.scheduled,
     href: prefecturePath(f.code),

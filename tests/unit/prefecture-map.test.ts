@@ -7,7 +7,7 @@ import prefectures from "../../content/prefectures.json" with { type: "json" };
 import sources from "../../content/sources.json" with { type: "json" };
 import { buildAgencies } from "../../edge/domain/agency.ts";
 import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../../edge/domain/content-schema.ts";
-import { buildMapModel, compactPath, parsePath, pointInRings } from "../../site/lib/prefecture-map.ts";
+import { buildMapModel, compactPath, NO_SOURCES, parsePath, pointInRings, SHADES, shadeOf } from "../../site/lib/prefecture-map.ts";
 
 const outlines = japan as unknown as { locations: { id: string; path: string }[] };
 
@@ -59,5 +59,36 @@ describe("the adoption map", () => {
   });
   it("fits the drawing within a few map units", () => {
     expect(model.fitRms).toBeLessThan(6);
+  });
+  it("shades a prefecture without sources as 資料なし, not as 0 (青森県, 新潟県: no source names any of their agencies)", () => {
+    const byName = new Map(model.prefectures.map((p) => [p.name, p]));
+    expect(byName.get("青森県")).toMatchObject({ shade: NO_SOURCES, sourced: 0 });
+    expect(byName.get("新潟県")).toMatchObject({ shade: NO_SOURCES, sourced: 0 });
+    expect(byName.get("鹿児島県")?.shade).not.toBe(NO_SOURCES);
+    expect(byName.get("秋田県")?.shade).not.toBe(NO_SOURCES); // 由利本荘市 (seed 004)
+    for (const p of model.prefectures) expect(p.shade === NO_SOURCES).toBe(p.sourced === 0);
+  });
+});
+
+describe("the map's shades", () => {
+  /** WCAG 2 relative luminance of #rrggbb. */
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => {
+      const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+  };
+  const contrast = (a: string, b: string) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+  };
+  it("keeps every pair of neighbouring classes at 3:1 or more", () => {
+    for (let i = 1; i < SHADES.length; i++) {
+      expect(contrast(SHADES[i - 1]?.fill ?? "", SHADES[i]?.fill ?? ""), SHADES[i]?.label).toBeGreaterThanOrEqual(3);
+    }
+  });
+  it("puts every count in exactly one class", () => {
+    expect([0, 1, 9, 10, 250].map(shadeOf)).toEqual([0, 1, 1, 2, 2]);
   });
 });
