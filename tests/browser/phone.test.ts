@@ -1,0 +1,72 @@
+// The guide on a 390 px phone: tap targets of 44 px in the header, the breadcrumbs and the map's
+// prefecture list; a municipality point never takes a prefecture's tap; table cells keep their
+// words whole (隠岐の島町, 契約締結日) and scroll sideways instead.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch } from "./chromium.ts";
+
+const base = inject("baseUrl");
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+/** Visible links matched by `selector` whose box is under 44 px high. */
+async function small(selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ text: (el.textContent ?? "").trim(), h: el.getBoundingClientRect().height }))
+      .filter((t) => t.h < 44)
+      .map((t) => `${t.text}: ${Math.round(t.h)}px`),
+  );
+}
+
+describe("on a phone", () => {
+  it("header links and breadcrumbs are 44 px tap targets", async () => {
+    await page.goto(`${base}/prefectures/32/`);
+    expect(await page.locator(".site-header a").count()).toBeGreaterThan(2);
+    expect(await small(".site-header a")).toEqual([]);
+    expect(await page.locator("ol.breadcrumbs a").count()).toBeGreaterThan(0);
+    expect(await small("ol.breadcrumbs a")).toEqual([]);
+  });
+  it("the map has a 44 px button per prefecture beside it, and points let a tap through to the prefecture", async () => {
+    await page.goto(`${base}/map/`);
+    expect(await page.locator(".pref-buttons a").count()).toBe(47);
+    expect(await small(".pref-buttons a")).toEqual([]);
+    expect(await page.locator(".points").evaluate((el) => getComputedStyle(el).pointerEvents)).toBe("none");
+    // A tap on a town hall's point (the first adopting municipality drawn) lands on a prefecture link.
+    const point = page.locator(".points circle").first();
+    const box = await point.boundingBox();
+    if (box === null) throw new Error("no point drawn");
+    const hit = await page.evaluate(
+      ([x, y]) =>
+        document
+          .elementFromPoint(x as number, y as number)
+          ?.closest("a")
+          ?.getAttribute("href") ?? null,
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    expect(hit).toMatch(/^\/prefectures\/\d{2}\/$/);
+  });
+  it("keeps 隠岐の島町 and 契約締結日 on one line in 島根県's table", async () => {
+    await page.goto(`${base}/prefectures/32/`);
+    const lines = await page.evaluate(() => {
+      const count = (text: string) => {
+        const cell = [...document.querySelectorAll(".pref-table th, .pref-table td")].find((c) => (c.textContent ?? "").trim() === text);
+        if (cell === undefined) return -1;
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      return { oki: count("隠岐の島町"), basis: count("契約締結日") };
+    });
+    expect(lines).toEqual({ oki: 1, basis: 1 });
+  });
+});
