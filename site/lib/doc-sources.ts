@@ -42,9 +42,9 @@ async function load(): Promise<Map<string, DocLabel>> {
   return map;
 }
 
-/** Labels for the cited documents, in the order given; unknown ids are shown by file name. */
+/** Labels for the cited documents, in the order given; an unknown id gets a generic label, never its file name. */
 export async function docLabels(ids: readonly string[]): Promise<DocLabel[]> {
   cache ??= load();
   const map = await cache;
-  return ids.map((id) => map.get(id) ?? { id, title: id, publisher: "出典資料", asOf: null, inferred: false });
+  return ids.map((id) => map.get(id) ?? { id, title: "出典資料", publisher: "出典一覧を参照", asOf: null, inferred: false });
 }
