@@ -27,6 +27,7 @@ describe("accessibility (axe, WCAG 2.2 AA)", () => {
     "/",
     "/agencies/",
     "/agencies/462161/",
+    "/agencies/320005/",
     "/agencies/011002/",
     "/check/",
     "/map/",

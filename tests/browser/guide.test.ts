@@ -39,13 +39,60 @@ describe("an agency page", () => {
     const text = (await page.locator("main").textContent()) ?? "";
     expect(text).toContain("令和7年（2025年）6月1日");
     expect(text).toContain("入札公告日");
-    expect(text).toMatch(/001_0b938be883b26a85|令和7年5月1日/);
+    expect(text).toContain("令和7年（2025年）5月1日"); // the source's 資料の時点
     const scripts = await page.locator("script").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).src));
     expect(scripts).toEqual([""]); // only the inline service-worker registration
   });
   it("says 'no information', not 'no', for an agency the seeds do not mention", async () => {
     await page.goto(`${base}/agencies/011002/`);
     expect(await page.locator("main").textContent()).toContain("情報なし");
+  });
+});
+
+describe("sources a person can check, and the agency pages' marks", () => {
+  it.each(["/", "/sources/", "/agencies/462161/", "/agencies/320005/"])("%s shows no internal file name", async (path) => {
+    await page.goto(`${base}${path}`);
+    expect(await page.locator("body").textContent()).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+  });
+  it("日置市's page names its source by publisher, title and 資料の時点, links the publisher's page, and dates the status by it", async () => {
+    await page.goto(`${base}/agencies/462161/`);
+    const first = page.locator("[data-source]").first();
+    const text = (await first.textContent()) ?? "";
+    expect(text).toContain("西日本建設業保証株式会社 鹿児島支店");
+    expect(text).toContain("【公共工事を受注される皆様へ】電子保証のご案内");
+    expect(text).toMatch(/資料の時点\s*令和7年（2025年）5月1日/);
+    expect(await first.getByRole("link", { name: /e-Net保証/ }).getAttribute("href")).toBe("https://www.wjcs.net/enet/enet.php");
+    // Beside the status: the newest source's date (seed 003's table, 令和8年2月2日現在), not the build date.
+    expect(await page.locator("[data-evidence-date]").textContent()).toMatch(/資料の時点\s*令和8年（2026年）2月2日/);
+    expect(await page.locator("[data-page-updated]").textContent()).toContain("このページの更新日");
+  });
+
+  /** A scope table's cell by its row's work and its column's guarantee, as a person reads the table. */
+  async function scopeCell(work: string, guarantee: string) {
+    const headers = (await page.locator("table.scope thead th").allTextContents()).map((h) => h.trim());
+    const column = headers.indexOf(guarantee);
+    expect(column, guarantee).toBeGreaterThan(0);
+    const row = page.locator("table.scope tbody tr").filter({ has: page.getByRole("rowheader", { name: work, exact: true }) });
+    return row.locator("th, td").nth(column);
+  }
+  it("島根県: × for 契約保証 of 土木設計業務等委託 (建設コンサルタント業務), read as 対象外, with a legend", async () => {
+    await page.goto(`${base}/agencies/320005/`);
+    const cell = await scopeCell("建設コンサルタント業務", "契約保証");
+    expect(((await cell.textContent()) ?? "").trim()).toMatch(/^×/);
+    expect(await cell.ariaSnapshot()).toContain("対象外");
+    expect(await cell.ariaSnapshot()).not.toContain("×");
+    expect(((await (await scopeCell("建設コンサルタント業務", "前払金保証")).textContent()) ?? "").trim()).toMatch(/^○/);
+    const legend = (await page.locator("#scope-legend").textContent()) ?? "";
+    for (const mark of ["○", "×", "記載なし"]) expect(legend).toContain(mark);
+  });
+  it("日置市: 記載なし, not ×, for 測量, which its source does not state", async () => {
+    await page.goto(`${base}/agencies/462161/`);
+    for (const guarantee of ["前払金保証", "契約保証"]) {
+      const cell = await scopeCell("測量", guarantee);
+      expect(((await cell.textContent()) ?? "").trim()).toMatch(/^記載なし/);
+      expect(await cell.ariaSnapshot()).toContain("資料に記載なし");
+    }
+    expect(await page.locator("table.scope").textContent()).not.toContain("×");
   });
 });
 
