@@ -61,7 +61,8 @@ publicRoutes.openapi(
     },
     responses: {
       200: {
-        description: "一致した発注者（名称の完全一致が先頭）",
+        description:
+          "一致した発注者（名称の完全一致が先頭。地方整備局などの機関名・略称・ブランド名は本体の発注者に一致）。一致がないときは、読みや字の近い発注者（もしかして、最大10件）",
         content: { "application/json": { schema: z.object({ items: z.array(AgencySchema) }) } },
       },
       422: problemResponse("検索条件の誤り"),

@@ -7,7 +7,7 @@ import sources from "../../content/sources.json" with { type: "json" };
 import { type Agency, type AgencyFacts, buildAgencies } from "../domain/agency.ts";
 import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../domain/content-schema.ts";
 import { todayInJapan } from "../domain/era.ts";
-import { type IndexedDoc, indexDocs, searchIndex, searchOrder } from "../domain/search.ts";
+import { type IndexedDoc, indexDocs, searchOrder, searchOrSuggest } from "../domain/search.ts";
 
 export interface Catalogue {
   today: string;
@@ -42,6 +42,7 @@ export function catalogue(today: string = todayInJapan()): Catalogue {
   return cached;
 }
 
+/** Matches, best first; when nothing matches, the nearest spellings (もしかして), as on the search page. */
 export function searchAgencies(q: string, limit: number, today: string = todayInJapan()): Agency[] {
-  return searchIndex(catalogue(today).index, q, limit);
+  return searchOrSuggest(catalogue(today).index, q, limit).hits.map((h) => h.doc);
 }

@@ -76,6 +76,46 @@ describe("GET /api/v1/agencies", () => {
   });
 });
 
+describe("GET /api/v1/agencies: search as people type (issue 8)", () => {
+  const search = async (q: string, limit = 20) => {
+    const res = await call(`/api/v1/agencies?q=${encodeURIComponent(q)}&limit=${limit}`);
+    expect(res.status).toBe(200);
+    const body = await json<{ items: Agency[] }>(res);
+    expect(Object.keys(body)).toEqual(["items"]); // the contract's shape, suggestions or not
+    return body.items;
+  };
+  it.each(["近畿地方整備局", "近畿地整", "近畿整備局", "九州地方整備局", "北海道開発局", "整備局"])("%s leads to 国土交通省", async (q) => {
+    const items = await search(q);
+    expect(items[0]).toMatchObject({ id: "mlit", name: "国土交通省", kind: "national", url: "/agencies/mlit/" });
+    expect(items[0]?.adoption).toMatchObject({ status: "adopted", startsOn: "2022-05-01" });
+    expect(items[0]?.sources.length).toBeGreaterThan(0);
+  });
+  it.each([
+    ["九州農政局", "maff"],
+    ["沖縄防衛局", "mod"],
+  ])("%s leads to its ministry", async (q, id) => {
+    expect((await search(q))[0]?.id).toBe(id);
+  });
+  it("ネクスコ finds the three NEXCO companies", async () => {
+    expect((await search("ネクスコ")).map((a) => a.id).sort()).toEqual(["nexco-central", "nexco-east", "nexco-west"]);
+  });
+  it.each(["ひおぎ", "hiokii"])("the typo %s suggests 日置市 first", async (q) => {
+    expect((await search(q, 5))[0]?.name).toBe("日置市");
+  });
+  it("the typo 鳥巣 suggests 鳥栖市 among the first three", async () => {
+    expect((await search("鳥巣", 3)).map((a) => a.name)).toContain("鳥栖市");
+  });
+  it("ignores invisible marks (RTL/LTR marks, zero-width joiners, BOM)", async () => {
+    for (const q of ["\u200ehioki\u200f", "ひ\u200dお\u200bき", "\ufeff日置市", "\u202e日置\u202c"])
+      expect((await search(q, 1))[0]?.name).toBe("日置市");
+  });
+  it("ranks whole romaji words first: tokyo → 東京都, then 西東京市, before 京都教育大学", async () => {
+    const names = (await search("tokyo")).map((a) => a.name);
+    expect(names.slice(0, 2)).toEqual(["東京都", "西東京市"]);
+    expect(names.indexOf("京都教育大学")).toBeGreaterThan(1);
+  });
+});
+
 describe("GET /api/v1/agencies/{id}", () => {
   it("returns one agency with its rule in full and sources", async () => {
     const { items } = await json<{ items: Agency[] }>(await call(`/api/v1/agencies?q=${encodeURIComponent("島根県")}&limit=1`));

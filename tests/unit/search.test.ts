@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { foldKana, indexDocs, prepareQuery, readingKey, searchIndex } from "../../edge/domain/search.ts";
+import {
+  foldKana,
+  indexDocs,
+  nearness,
+  prepareQuery,
+  readingKey,
+  searchIndex,
+  searchOrSuggest,
+  stripInvisible,
+} from "../../edge/domain/search.ts";
+import { catalogue, searchAgencies } from "../../edge/services/catalogue.ts";
 
 const docs = [
   { id: "462161", name: "日置市", kana: "ひおきし" },
@@ -58,5 +68,133 @@ describe("ranking", () => {
   });
   it("honours the limit", () => {
     expect(searchIndex(index, "し", 2)).toHaveLength(2);
+  });
+});
+
+describe("invisible marks", () => {
+  // LRM, RLM, RLO, ZWSP, ZWJ, ZWNJ, word joiner, BOM, soft hyphen, a variation selector.
+  const marks = ["\u200e", "\u200f", "\u202e", "\u200b", "\u200d", "\u200c", "\u2060", "\ufeff", "\u00ad", "\ufe0f"];
+  it.each(marks.map((m) => [m.codePointAt(0)?.toString(16), m]))("U+%s is removed before matching", (_, mark) => {
+    expect(names(`${mark}ひ${mark}おき${mark}`)[0]).toBe("日置市");
+    expect(names(`日${mark}置`)[0]).toBe("日置市");
+    expect(names(`hi${mark}oki`)[0]).toBe("日置市");
+  });
+  it("strips every format character (Cf) and keeps the rest", () => {
+    expect(stripInvisible("\ufeff\u200e日置市\u2066\u2069")).toBe("日置市");
+    expect(foldKana("\u200bヒ\u200dオキ")).toBe("ひおき");
+  });
+  it("a query of nothing but marks is empty", () => {
+    expect(names("\u200b\u200e\ufeff")).toEqual([]);
+  });
+});
+
+describe("whole words in romaji", () => {
+  const words = indexDocs([
+    { id: "u-kyoto-kyoiku", name: "京都教育大学", kana: "きょうときょういくだいがく" },
+    { id: "132292", name: "西東京市", kana: "にしとうきょうし" },
+    { id: "130001", name: "東京都", kana: "とうきょうと" },
+  ]);
+  it("ranks a reading that starts, then one that ends a place's name, before one inside a word", () => {
+    expect(searchIndex(words, "tokyo").map((d) => d.name)).toEqual(["東京都", "西東京市", "京都教育大学"]);
+    expect(searchIndex(words, "とうきょう").map((d) => d.name)).toEqual(["東京都", "西東京市", "京都教育大学"]);
+  });
+});
+
+describe("suggestions (もしかして)", () => {
+  it("measures edits to the whole text and to its nearest start", () => {
+    expect(nearness("hiogi", "hiokishi", 1)).toEqual({ whole: 1_000, prefix: 1 });
+    expect(nearness("hiokii", "hioki", 1)).toEqual({ whole: 1, prefix: 1 });
+    expect(nearness("hoiki", "hioki", 1)).toEqual({ whole: 1, prefix: 1 }); // a swap is one edit
+    expect(nearness("鳥巣", "鳥栖", 1)).toEqual({ whole: 1, prefix: 1 });
+    expect(nearness("zzzzz", "hioki", 2).prefix).toBe(1_000);
+  });
+  it("offers near spellings only when nothing matches, flagged as suggestions", () => {
+    expect(searchOrSuggest(index, "ひおぎ")).toEqual({ hits: [{ doc: docs[0], via: null }], suggested: true });
+    expect(searchOrSuggest(index, "hiokii").hits[0]?.doc.name).toBe("日置市");
+    expect(searchOrSuggest(index, "ひおき").suggested).toBe(false);
+    expect(searchIndex(index, "ひおぎ")).toEqual([]); // the strict search has no suggestions
+  });
+  it("offers nothing for hostile or far input", () => {
+    for (const q of ["zzzzzz", "<script>alert(1)</script>", "' OR 1=1 --", "x".repeat(10_000), "ab"]) {
+      expect(searchOrSuggest(index, q)).toEqual({ hits: [], suggested: false });
+    }
+  });
+});
+
+describe("the real catalogue", () => {
+  const { index: all } = catalogue("2026-12-01");
+  const first = (q: string, n = 1) => searchOrSuggest(all, q, 20).hits.slice(0, n);
+  const top = (q: string, n = 1) => first(q, n).map((h) => h.doc.name);
+
+  describe("office names find their body", () => {
+    const bureaus = ["東北", "関東", "北陸", "中部", "近畿", "中国", "四国", "九州"];
+    it.each(["北海道開発局", ...bureaus.map((r) => `${r}地方整備局`)])("%s → 国土交通省", (q) => {
+      expect(first(q)).toMatchObject([{ doc: { id: "mlit", name: "国土交通省" }, via: q }]);
+    });
+    it.each(bureaus.flatMap((r) => [`${r}地整`, `${r}整備局`]))("short %s → 国土交通省", (q) => {
+      expect(top(q)).toEqual(["国土交通省"]);
+    });
+    it("整備局 alone, and the beneficiary as printed on seed 003's certificate", () => {
+      expect(top("整備局")).toEqual(["国土交通省"]);
+      expect(top("国土交通省近畿地方整備局長")).toEqual(["国土交通省"]);
+    });
+    it.each([
+      ["九州農政局", "農林水産省"],
+      ["東海農政局", "農林水産省"],
+      ["中国四国農政局", "農林水産省"],
+      ["九州防衛局", "防衛省"],
+      ["沖縄防衛局", "防衛省"],
+      ["近畿中部防衛局", "防衛省"],
+      ["九州地方環境事務所", "環境省"],
+    ])("%s → %s", (q, body) => {
+      expect(top(q)).toEqual([body]);
+    });
+    it("a body's own name ranks before an office of another body", () => {
+      const kyushu = top("九州", 6);
+      expect(kyushu.slice(0, 2)).toEqual(["九州大学", "九州工業大学"]);
+      expect(kyushu).toContain("国土交通省");
+    });
+  });
+
+  describe("brand names in katakana", () => {
+    it.each(["ネクスコ", "ねくすこ", "ﾈｸｽｺ", "nexco", "ＮＥＸＣＯ"])("%s finds the three NEXCO companies", (q) => {
+      expect(
+        first(q, 5)
+          .map((h) => h.doc.id)
+          .sort(),
+      ).toEqual(["nexco-central", "nexco-east", "nexco-west"]);
+    });
+    it("ネクスコ西日本 finds 西日本高速道路 first", () => {
+      expect(first("ネクスコ西日本")).toMatchObject([{ doc: { id: "nexco-west" }, via: "ネクスコ西日本" }]);
+    });
+  });
+
+  describe("typos", () => {
+    it.each(["ひおぎ", "hiokii", "ヒオギ", "hiogi"])("%s suggests 日置市 first", (q) => {
+      const result = searchOrSuggest(all, q, 20);
+      expect(result.suggested).toBe(true);
+      expect(result.hits[0]?.doc.name).toBe("日置市");
+    });
+    it("鳥巣 suggests 鳥栖市 among the first three", () => {
+      const result = searchOrSuggest(all, "鳥巣", 20);
+      expect(result.suggested).toBe(true);
+      expect(result.hits.slice(0, 3).map((h) => h.doc.name)).toContain("鳥栖市");
+    });
+    it("the API's search answers the same", () => {
+      expect(searchAgencies("ひおぎ", 5, "2026-12-01")[0]?.name).toBe("日置市");
+      expect(searchAgencies("鳥巣", 5, "2026-12-01").map((a) => a.name)).toContain("鳥栖市");
+    });
+  });
+
+  it("romaji ranks whole words first: tokyo → 東京都, then 西東京市, before 京都教育大学", () => {
+    const names = top("tokyo", 20);
+    expect(names[0]).toBe("東京都");
+    expect(names.indexOf("西東京市")).toBe(1);
+    expect(names.indexOf("京都教育大学")).toBeGreaterThan(1);
+  });
+
+  it("invisible marks in a pasted name are ignored", () => {
+    expect(top("\u200e日置市\u200f")).toEqual(["日置市"]);
+    expect(top("\ufeff近畿\u200d地方整備局")).toEqual(["国土交通省"]);
   });
 });
