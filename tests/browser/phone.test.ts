@@ -55,6 +55,31 @@ describe("on a phone", () => {
     );
     expect(hit).toMatch(/^\/prefectures\/\d{2}\/$/);
   });
+  it("the FAQ opens one question at a time, and a link to a question opens it", async () => {
+    await page.goto(`${base}/faq/`);
+    const all = page.locator("details.qa");
+    expect(await all.count()).toBeGreaterThan(5);
+    expect(await page.locator("details.qa[open]").count()).toBe(0);
+    await all.first().locator("summary").click();
+    expect(await all.first().getAttribute("open")).not.toBeNull();
+    const id = await all.nth(3).locator(".qa-answer").getAttribute("id");
+    await page.goto(`${base}/faq/#${id}`);
+    await expect.poll(() => all.nth(3).getAttribute("open")).not.toBeNull();
+    expect(await small("details.qa summary")).toEqual([]);
+  });
+  it("the timeline opens at the latest months and says it scrolls", async () => {
+    await page.goto(`${base}/map/`);
+    expect(await page.locator(".scroll-hint").isVisible()).toBe(true);
+    const seen = await page.evaluate(() => {
+      const box = document.querySelector(".timeline-scroll")?.getBoundingClientRect();
+      const bars = [...document.querySelectorAll(".timeline-svg rect.bar")].map((b) => b.getBoundingClientRect());
+      const last = bars.at(-1);
+      const first = bars[0];
+      const inside = (r: DOMRect | undefined) => box !== undefined && r !== undefined && r.left >= box.left - 1 && r.right <= box.right + 1;
+      return { last: inside(last), first: inside(first) };
+    });
+    expect(seen).toEqual({ last: true, first: false });
+  });
   it("keeps 隠岐の島町 and 契約締結日 on one line in 島根県's table", async () => {
     await page.goto(`${base}/prefectures/32/`);
     const lines = await page.evaluate(() => {
