@@ -2,7 +2,8 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -28,4 +29,26 @@ export async function launchProfile(): Promise<BrowserContext> {
     args: CHROMIUM_ARGS,
     headless: true,
   });
+}
+
+/**
+ * One Chromium and one Japanese page at a phone's size (390 × 844) for a test file: launched before
+ * its tests, closed after. Read the page through the getter once the tests run.
+ */
+export function usePhonePage(): { readonly page: Page } {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+    page = await browser.newPage({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get page(): Page {
+      if (page === undefined) throw new Error("the page is opened in beforeAll");
+      return page;
+    },
+  };
 }

@@ -12,6 +12,7 @@ import { layoutNotice, type NoticeInput, prefilledVerifyUrl } from "../../edge/d
 import unbundled, { FontNames as StandInFontNames } from "../../edge/documents/unbundled.ts";
 import type { Certificate } from "../../edge/domain/certificate.ts";
 import { PDF_FONT_LICENCE_PATH, PDF_FONT_PATH, pdfFontSources, UNBUNDLED } from "../../site/integrations/pdf-font.ts";
+import { sampleCertificate } from "../support/fixtures.ts";
 
 /** Every character 1 em wide but ASCII ½ em, like a Japanese font's full- and half-width forms. */
 const fixed: Metrics = { advance: (cp) => (cp < 0x80 ? 0.5 : 1), ascent: 0.88, descent: -0.12 };
@@ -90,26 +91,7 @@ describe("what the documents print", () => {
   });
 });
 
-const certificate = (over: Partial<Certificate> = {}): Certificate => ({
-  contractNumber: "2070004426",
-  kind: "advance",
-  kindLabel: "前払金保証",
-  version: 1,
-  versionLabel: "新規",
-  status: "active",
-  issuedAt: "2026-01-05T10:30:00+09:00",
-  contractor: { name: "株式会社日置建設", address: "鹿児島県日置市伊集院町郡一丁目100番地" },
-  beneficiary: "日置市長",
-  projectName: "市道伊集院線改良工事（第２工区）",
-  contractPrice: 50_000_000,
-  amount: 20_000_000,
-  periodFrom: "2025-07-01",
-  periodTo: "2026-03-20",
-  guaranteeUntil: "2026-03-20",
-  depositBank: "鹿児島銀行　伊集院支店",
-  guarantor: { id: "wjcs", name: "西日本建設業保証株式会社", branch: "鹿児島支店", tel: "099-257-2722", fax: "0120-504-180" },
-  ...over,
-});
+const certificate = sampleCertificate;
 /** The longest values the API accepts (company name 200, address 300, project and beneficiary 200, bank 100). */
 const longest = (): Certificate =>
   certificate({

@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { renderCertificate } from "../../edge/documents/certificate.ts";
 import { parseFont } from "../../edge/documents/font.ts";
 import { renderNotice } from "../../edge/documents/notice.ts";
-import type { Certificate } from "../../edge/domain/certificate.ts";
 import { pdfFontSources } from "../../site/integrations/pdf-font.ts";
+import { sampleCertificate } from "../support/fixtures.ts";
 
 const fixtures = join(import.meta.dirname, "../fixtures/pdf");
 const dir = mkdtempSync(join(tmpdir(), "pdf-reference-"));
@@ -23,25 +23,7 @@ const DPI = "60";
 const font = parseFont(new Uint8Array(readFileSync(pdfFontSources().font)));
 const createdAt = new Date("2026-12-01T00:00:00Z");
 
-const certificate: Certificate = {
-  contractNumber: "2070004426",
-  kind: "advance",
-  kindLabel: "前払金保証",
-  version: 3,
-  versionLabel: "変更2",
-  status: "active",
-  issuedAt: "2026-01-05T10:30:00+09:00",
-  contractor: { name: "株式会社日置建設", address: "鹿児島県日置市伊集院町郡一丁目100番地" },
-  beneficiary: "日置市長",
-  projectName: "市道伊集院線改良工事（第２工区）",
-  contractPrice: 50_000_000,
-  amount: 20_000_000,
-  periodFrom: "2025-07-01",
-  periodTo: "2026-03-20",
-  guaranteeUntil: "2026-03-20",
-  depositBank: "鹿児島銀行　伊集院支店",
-  guarantor: { id: "wjcs", name: "西日本建設業保証株式会社", branch: "鹿児島支店", tel: "099-257-2722", fax: "0120-504-180" },
-};
+const certificate = sampleCertificate({ version: 3, versionLabel: "変更2" });
 
 interface Grey {
   width: number;
