@@ -16,6 +16,8 @@ export interface ComboboxOptions<T extends ComboboxOption> {
 export interface Combobox<T> {
   select: (option: T | null) => void;
   selected: () => T | null;
+  /** Closes the suggestions (e.g. when the form is submitted without picking one). */
+  close: () => void;
 }
 
 export function combobox<T extends ComboboxOption>({ input, listbox, suggest, onSelect }: ComboboxOptions<T>): Combobox<T> {
@@ -107,5 +109,5 @@ export function combobox<T extends ComboboxOption>({ input, listbox, suggest, on
 
   input.addEventListener("blur", close);
 
-  return { select: choose, selected: () => current };
+  return { select: choose, selected: () => current, close };
 }

@@ -1,8 +1,12 @@
 // 「発注者を探す」: filters all agencies as the user types, with the API's own search (search.ts).
-import { searchIndex } from "../../edge/domain/search.ts";
+// The box is a combobox: its suggestions open an agency's page with the arrows and Enter (or a tap);
+// Enter without a pick (or the button) filters the list below, whose rows are links as a whole.
+import { type SearchHit, searchOrSuggest } from "../../edge/domain/search.ts";
 import { startPhrase } from "../lib/agency-text.ts";
 import type { AgencyEntry } from "../lib/search-format.ts";
 import { type AgencyIndex, loadAgencyIndex } from "./agency-data.ts";
+import { agencyOptions, viaText } from "./agency-suggest.ts";
+import { combobox } from "./combobox.ts";
 import { el } from "./dom.ts";
 
 const PAGE = 50;
@@ -19,25 +23,36 @@ const more = el("search-more", HTMLButtonElement);
 const staticList = el("adopted-list", HTMLElement);
 
 let data: AgencyIndex | undefined;
-let matches: AgencyEntry[] = [];
+let matches: SearchHit<AgencyEntry>[] = [];
+/** true when the query matched nothing and the list holds near spellings (もしかして). */
+let suggested = false;
 let shown = 0;
 let announceTimer: ReturnType<typeof setTimeout> | undefined;
 
-function item(entry: AgencyEntry): HTMLLIElement {
+/** One result: the whole row is one link (name, status, where, since when, and why it matched). */
+function item({ doc: entry, via }: SearchHit<AgencyEntry>): HTMLLIElement {
   const li = document.createElement("li");
   const link = document.createElement("a");
   link.href = entry.url;
-  link.textContent = entry.name;
-  link.className = "result-name";
+  link.className = "result-row";
+  const name = document.createElement("span");
+  name.textContent = entry.name;
+  name.className = "result-name";
   const badge = document.createElement("span");
   badge.className = `badge ${entry.status}`;
   badge.textContent = entry.statusLabel;
   const meta = document.createElement("span");
   meta.className = "result-meta";
-  meta.textContent = [entry.prefecture ?? "全国", entry.kindLabel, startPhrase(entry.status, entry.startsOn, entry.startsOnPrecision)]
+  meta.textContent = [
+    via === null ? "" : viaText(via),
+    entry.prefecture ?? "全国",
+    entry.kindLabel,
+    startPhrase(entry.status, entry.startsOn, entry.startsOnPrecision),
+  ]
     .filter((s) => s !== "")
     .join("・");
-  li.append(link, " ", badge, meta);
+  link.append(name, " ", badge, meta);
+  li.append(link);
   return li;
 }
 
@@ -59,7 +74,10 @@ function describe(query: string, count: number): string {
   ].filter((s) => s !== "");
   if (count === 0)
     return `${filters.join("・")}に当てはまる発注者は見つかりませんでした。読み（ひらがな・ローマ字）や名前の一部でもお試しください。`;
-  return `${filters.join("・")}: ${count.toLocaleString("ja-JP")}件${count > shown ? `（${shown}件を表示）` : ""}`;
+  const shownNote = count > shown ? `（${shown}件を表示）` : "";
+  if (suggested)
+    return `「${query}」に一致する発注者は見つかりませんでした。もしかして: 読みや字の近い発注者${count.toLocaleString("ja-JP")}件${shownNote}`;
+  return `${filters.join("・")}: ${count.toLocaleString("ja-JP")}件${shownNote}`;
 }
 
 function syncUrl(query: string): void {
@@ -87,11 +105,15 @@ function update(announceNow = false): void {
     return;
   }
   const started = performance.now();
-  const found = query === "" ? data.entries : searchIndex(data.index, query, data.index.length);
+  const found: { hits: SearchHit<AgencyEntry>[]; suggested: boolean } =
+    query === ""
+      ? { hits: data.entries.map((doc) => ({ doc, via: null })), suggested: false }
+      : searchOrSuggest(data.index, query, data.index.length);
   const wantPref = pref.value === "" ? undefined : Number(pref.value);
-  matches = found.filter(
-    (e) => (status.value === "" || e.status === status.value) && (wantPref === undefined || (e.prefCode ?? 0) === wantPref),
+  matches = found.hits.filter(
+    ({ doc: e }) => (status.value === "" || e.status === status.value) && (wantPref === undefined || (e.prefCode ?? 0) === wantPref),
   );
+  suggested = found.suggested;
   list.dataset.searchMs = (performance.now() - started).toFixed(2);
   list.replaceChildren();
   shown = 0;
@@ -113,6 +135,15 @@ function readParams(): void {
   if ([...pref.options].some((o) => o.value === wantPref)) pref.value = wantPref;
 }
 
+const picker = combobox({
+  input: q,
+  listbox: el("q-options", HTMLUListElement),
+  suggest: (text) => (data === undefined ? [] : agencyOptions(data, text)),
+  onSelect: (option) => {
+    if (option !== null) location.assign(option.url);
+  },
+});
+
 form.hidden = false;
 el("search-nojs", HTMLElement).hidden = true;
 readParams();
@@ -122,6 +153,7 @@ pref.addEventListener("change", () => update(true));
 more.addEventListener("click", () => showMore(true));
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  picker.close();
   update(true);
 });
 

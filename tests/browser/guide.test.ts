@@ -18,7 +18,7 @@ afterAll(async () => {
 describe("search", () => {
   it.each(["ひおき", "ヒオキ", "ﾋｵｷ", "hioki"])("finds 日置市 first for %s as you type", async (q) => {
     await page.goto(`${base}/agencies/`);
-    const box = page.getByRole("searchbox");
+    const box = page.getByRole("combobox", { name: "発注者の名前・読み" });
     await box.fill("");
     await box.pressSequentially(q, { delay: 20 });
     const first = page.locator("[data-results] a").first();

@@ -59,7 +59,7 @@ describe("offline, after one visit", () => {
   });
   it("still searches by kana", async () => {
     await page.goto(`${base}/agencies/`);
-    await page.getByRole("searchbox").fill("ﾋｵｷ");
+    await page.getByRole("combobox", { name: "発注者の名前・読み" }).fill("ﾋｵｷ");
     await expect.poll(() => page.locator("[data-results] a").first().textContent()).toContain("日置市");
   });
   it("still runs the checker", async () => {
