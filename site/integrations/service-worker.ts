@@ -16,6 +16,12 @@ import { walkFiles } from "./files.ts";
 const CORE_PREFIXES = ["/", "/agencies/", "/check/", "/map/", "/faq/", "/guide/", "/sources/", "/offline/", "/prefectures/"];
 // /404.html: the asset server answers it with a redirect to /404; the Worker serves 404s itself.
 const SKIP = new Set(["/sw.js", "/_headers", "/_redirects", "/_routes.json", "/.assetsignore", "/404.html"]);
+/** Files for others, never precached: the share cards that chat apps and mail clients fetch (site/integrations/share-cards.ts). */
+export const NOT_PRECACHED_PREFIXES = ["/og/"];
+
+/** Whether sw.js lists a built file (core or background). */
+export const isPrecached = (path: string): boolean =>
+  !SKIP.has(path) && !path.endsWith(".map") && !NOT_PRECACHED_PREFIXES.some((p) => path.startsWith(p));
 
 export function toUrlPath(root: string, file: string): string {
   const rel = `/${relative(root, file).split(sep).join("/")}`;
@@ -104,7 +110,7 @@ export function serviceWorker(): AstroIntegration {
         const offline = await prepareOfflinePages(root);
         const paths = (await walkFiles(root))
           .map((f) => toUrlPath(root, f))
-          .filter((p) => !SKIP.has(p) && !p.endsWith(".map"))
+          .filter(isPrecached)
           .sort();
         const core = paths.filter(isCore);
         const rest = paths.filter((p) => !isCore(p) && !offline.paths.has(p));

@@ -170,7 +170,14 @@ function privateOffline() {
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The API and the share cards (/og/: for chat apps, never shown by the guide) go to the network as they are.
+  if (
+    event.request.method !== "GET" ||
+    url.origin !== self.location.origin ||
+    url.pathname.startsWith("/api/") ||
+    url.pathname.startsWith("/og/")
+  )
+    return;
   if (isPrivate(url.pathname)) {
     if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => privateOffline()));
     return;
