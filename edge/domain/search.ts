@@ -292,6 +292,37 @@ export function nearness(q: string, s: string, max: number): { whole: number; pr
   return { whole: prefix === FAR ? FAR : distanceTo(s.length, max), prefix };
 }
 
+// A quick lower bound before the table: each letter of the query that the start of a key lacks
+// (counted with repeats) costs at least one edit, so a key short of more than max letters is skipped.
+const available = new Int16Array(26);
+const A = 97;
+
+function letterCounts(key: string): { letters: number[]; counts: Int16Array } {
+  const counts = new Int16Array(26);
+  for (let i = 0; i < key.length; i++) {
+    const l = key.charCodeAt(i) - A;
+    counts[l] = (counts[l] ?? 0) + 1;
+  }
+  const letters: number[] = [];
+  for (let l = 0; l < 26; l++) if ((counts[l] ?? 0) > 0) letters.push(l);
+  return { letters, counts };
+}
+
+function tooFewLetters({ letters, counts }: { letters: number[]; counts: Int16Array }, s: string, window: number, max: number): boolean {
+  const n = Math.min(s.length, window);
+  for (let j = 0; j < n; j++) {
+    const l = s.charCodeAt(j) - A;
+    available[l] = (available[l] ?? 0) + 1;
+  }
+  let missing = 0;
+  for (const l of letters) missing += Math.max(0, (counts[l] ?? 0) - (available[l] ?? 0));
+  for (let j = 0; j < n; j++) {
+    const l = s.charCodeAt(j) - A;
+    available[l] = (available[l] ?? 0) - 1;
+  }
+  return missing > max;
+}
+
 interface Suggestion<T> {
   doc: T;
   via: string | null;
@@ -314,8 +345,10 @@ function suggestions<T extends SearchDoc>(
   const found: Suggestion<T>[] = [];
   if (key !== null && key.length >= MIN_FUZZY_KEY && key.length <= MAX_FUZZY) {
     const max = allowedKeyEdits(key.length);
+    const letters = letterCounts(key);
     for (let order = 0; order < index.length; order++) {
       const entry = index[order] as IndexedDoc<T>;
+      if (tooFewLetters(letters, entry.key, key.length + max, max)) continue;
       const prefix = prefixDistance(key, entry.key, max);
       if (prefix === FAR) continue;
       // The stem key is a prefix of the key: its distance is in the same table.

@@ -142,7 +142,7 @@ describe("the home page's box", () => {
   });
   it("a tap on a suggestion opens it, and Enter without a pick opens the search page", async () => {
     await page.goto(`${base}/`);
-    const box = await typeInto(/発注者を探す/, "ひおぎ");
+    await typeInto(/発注者を探す/, "ひおぎ");
     const option = page.getByRole("listbox", { name: "発注者の候補" }).getByRole("option").first();
     await expect.poll(() => option.textContent(), { timeout: 10_000 }).toContain("日置市");
     expect(await option.textContent()).toContain("もしかして");
