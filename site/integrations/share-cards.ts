@@ -158,7 +158,9 @@ export function shareCards(): AstroIntegration {
             `average ${kb(stats.totalBytes / Math.max(1, stats.count))}, largest ${kb(stats.maxBytes)} (${stats.largest})`,
         );
         if (site === undefined)
-          logger.warn("share cards: no SITE_URL at build time, so og:url and og:image name the build's own localhost origin; set it for a public build");
+          logger.warn(
+            "share cards: no SITE_URL at build time, so og:url and og:image name the build's own localhost origin; set it for a public build",
+          );
       },
     },
   };
