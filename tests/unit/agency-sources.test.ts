@@ -1,31 +1,13 @@
 // An agency page's sources (site/lib/agency-sources.ts): shown by publisher, title, 資料の時点 and the
 // publisher's page, never by file name; the status dated by the newest source.
 import { describe, expect, it } from "vitest";
-import adoptions from "../../content/adoptions.json" with { type: "json" };
-import bodies from "../../content/bodies.json" with { type: "json" };
-import municipalities from "../../content/municipalities.json" with { type: "json" };
-import prefectures from "../../content/prefectures.json" with { type: "json" };
-import sources from "../../content/sources.json" with { type: "json" };
-import { type Agency, buildAgencies } from "../../edge/domain/agency.ts";
-import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../../edge/domain/content-schema.ts";
+import type { Agency } from "../../edge/domain/agency.ts";
 import { sourceViews, statusEvidence } from "../../site/lib/agency-sources.ts";
+import { agencyIn, contentAgencies, contentDocuments } from "../support/catalogue.ts";
 
-const documents = SourceDocument.array().parse(sources);
-const agencies = buildAgencies(
-  {
-    prefectures: Prefecture.array().parse(prefectures),
-    municipalities: Municipality.array().parse(municipalities),
-    bodies: Body.array().parse(bodies),
-    adoptions: Adoption.array().parse(adoptions),
-    sources: documents,
-  },
-  "2026-11-21",
-);
-const byId = (id: string): Agency => {
-  const a = agencies.find((x) => x.id === id);
-  if (a === undefined) throw new Error(`no agency ${id}`);
-  return a;
-};
+const documents = contentDocuments;
+const agencies = contentAgencies();
+const byId = (id: string): Agency => agencyIn(agencies, id);
 
 describe("sources as a person can check them", () => {
   it("日置市: publisher, title, 資料の時点 and the publisher's page the document prints", () => {

@@ -1,33 +1,14 @@
 // An agency page's scope table (site/lib/scope-marks.ts): ○ covered, × excluded by the source,
 // 記載なし not stated, in agreement with the eligibility rule for every agency in content/.
 import { describe, expect, it } from "vitest";
-import adoptions from "../../content/adoptions.json" with { type: "json" };
-import bodies from "../../content/bodies.json" with { type: "json" };
-import municipalities from "../../content/municipalities.json" with { type: "json" };
-import prefectures from "../../content/prefectures.json" with { type: "json" };
-import sources from "../../content/sources.json" with { type: "json" };
-import { type Agency, buildAgencies } from "../../edge/domain/agency.ts";
-import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../../edge/domain/content-schema.ts";
+import type { Agency } from "../../edge/domain/agency.ts";
 import { checkEligibility, type ScopeRule, type Verdict } from "../../edge/domain/eligibility.ts";
 import { electronicGuaranteeKinds, workTypes } from "../../edge/domain/terms.ts";
 import { marksUsed, type ScopeMark, scopeMark, scopeMarkText, scopeTable } from "../../site/lib/scope-marks.ts";
+import { agencyIn, contentAgencies } from "../support/catalogue.ts";
 
-const documents = SourceDocument.array().parse(sources);
-const agencies = buildAgencies(
-  {
-    prefectures: Prefecture.array().parse(prefectures),
-    municipalities: Municipality.array().parse(municipalities),
-    bodies: Body.array().parse(bodies),
-    adoptions: Adoption.array().parse(adoptions),
-    sources: documents,
-  },
-  "2026-11-21",
-);
-const byId = (id: string): Agency => {
-  const a = agencies.find((x) => x.id === id);
-  if (a === undefined) throw new Error(`no agency ${id}`);
-  return a;
-};
+const agencies = contentAgencies();
+const byId = (id: string): Agency => agencyIn(agencies, id);
 const cell = (rules: readonly ScopeRule[], work: string, guarantee: string) =>
   scopeTable(rules)
     .find((r) => r.work === work)
