@@ -5,15 +5,21 @@ import { defineCollection } from "astro:content";
 import { readFile } from "node:fs/promises";
 import { glob } from "astro/loaders";
 import { z } from "zod";
-import { Adoption, Body, Guarantor, Municipality, Prefecture, SourceDocument } from "../edge/domain/content-schema.ts";
+import { Adoption, Body, BodyFields, Guarantor, Municipality, Prefecture, SourceDocument } from "../edge/domain/content-schema.ts";
 
 type Shape = z.core.$ZodLooseShape;
 
-function jsonCollection<S extends Shape>(file: string, schema: z.ZodObject<S>, idOf: (entry: z.infer<z.ZodObject<S>>) => string) {
+/** `checked`: the schema with its cross-field checks, when it has any (a refined object cannot be extended). */
+function jsonCollection<S extends Shape>(
+  file: string,
+  schema: z.ZodObject<S>,
+  idOf: (entry: z.infer<z.ZodObject<S>>) => string,
+  checked: z.ZodType<z.infer<z.ZodObject<S>>> = schema,
+) {
   return defineCollection({
     loader: async () => {
       const raw: unknown = JSON.parse(await readFile(new URL(`../content/${file}`, import.meta.url), "utf8"));
-      const entries = z.array(schema).parse(raw);
+      const entries = z.array(checked).parse(raw);
       const seen = new Set<string>();
       return entries.map((entry) => {
         const id = idOf(entry);
@@ -51,7 +57,7 @@ export const collections = {
   }),
   prefectures: jsonCollection("prefectures.json", Prefecture, (p) => p.lgcode),
   municipalities: jsonCollection("municipalities.json", Municipality, (m) => m.code),
-  bodies: jsonCollection("bodies.json", Body, (b) => b.id),
+  bodies: jsonCollection("bodies.json", BodyFields, (b) => b.id, Body),
   adoptions: jsonCollection("adoptions.json", Adoption, (a) => a.agencyId),
   sources: jsonCollection("sources.json", SourceDocument, (s) => s.id),
   guarantors: jsonCollection("guarantors.json", Guarantor, (g) => g.id),

@@ -15,6 +15,7 @@ export const AgencySchema = z
     prefectureCode: z.number().int().nullable(),
     url: z.string().describe("ガイド内のページのパス"),
     aliases: z.array(z.string()),
+    aliasKana: z.record(z.string(), z.string()).describe("別名の読み（ひらがな）: 読みのある別名ごと"),
     location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
     adoption: z.object({
       status: AdoptionStatus,
@@ -96,7 +97,9 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
   const docById = new Map(facts.sources.map((s) => [s.id, s]));
   const adoptionById = new Map(facts.adoptions.map((a) => [a.agencyId, a]));
 
-  const make = (base: Pick<Agency, "id" | "name" | "kana" | "kind" | "aliases" | "location"> & { prefCode: number | null }): Agency => {
+  const make = (
+    base: Pick<Agency, "id" | "name" | "kana" | "kind" | "aliases" | "aliasKana" | "location"> & { prefCode: number | null },
+  ): Agency => {
     const adoption = adoptionById.get(base.id);
     const pref = base.prefCode === null ? undefined : prefByCode.get(base.prefCode);
     return {
@@ -109,6 +112,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
       prefectureCode: pref?.code ?? null,
       url: agencyPath(base.id),
       aliases: base.aliases,
+      aliasKana: base.aliasKana,
       location: base.location,
       adoption: {
         status: statusOn(adoption, today),
@@ -130,7 +134,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
   };
 
   const agencies = [
-    ...facts.bodies.map((b) => make({ ...b, aliases: b.aliases, location: null, prefCode: b.prefCode })),
+    ...facts.bodies.map((b) => make({ ...b, location: null })),
     ...facts.prefectures.map((p) =>
       make({
         id: p.lgcode,
@@ -138,6 +142,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
         kana: p.kana,
         kind: "prefecture",
         aliases: [p.en],
+        aliasKana: {},
         location: { lat: p.lat, lng: p.lng },
         prefCode: p.code,
       }),
@@ -149,6 +154,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
         kana: m.kana,
         kind: m.kind,
         aliases: [],
+        aliasKana: {},
         location: { lat: m.lat, lng: m.lng },
         prefCode: m.prefCode,
       }),

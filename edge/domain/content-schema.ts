@@ -61,8 +61,11 @@ export const Municipality = z.strictObject({
 });
 export type Municipality = z.infer<typeof Municipality>;
 
-/** National bodies, independent agencies and other public bodies named in the seeds. */
-export const Body = z.strictObject({
+/**
+ * National bodies, independent agencies and other public bodies named in the seeds: the fields, without
+ * the cross-field check (Astro's content collection extends this; a refined object cannot be extended).
+ */
+export const BodyFields = z.strictObject({
   id: agencyId,
   name: z.string().min(1),
   kana: hiragana,
@@ -70,7 +73,20 @@ export const Body = z.strictObject({
   prefCode: z.number().int().min(1).max(47).nullable(),
   /** Other spellings that should find this body (including a seed's misprint). */
   aliases: z.array(z.string().min(1)),
+  /**
+   * Readings (hiragana) of some aliases, by alias: an office or a short name typed by its sound
+   * (きんき, kinki → 近畿地方整備局). Each key must be one of the aliases.
+   */
+  aliasKana: z.record(z.string().min(1), hiragana).default({}),
   note: z.string().nullable(),
+});
+
+/** A body, with its alias readings checked against its aliases. */
+export const Body = BodyFields.superRefine((body, ctx) => {
+  for (const alias of Object.keys(body.aliasKana)) {
+    if (!body.aliases.includes(alias))
+      ctx.addIssue({ code: "custom", path: ["aliasKana", alias], message: `読みの「${alias}」が aliases にありません` });
+  }
 });
 export type Body = z.infer<typeof Body>;
 

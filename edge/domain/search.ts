@@ -53,8 +53,12 @@ export interface SearchDoc {
   /** Hiragana reading. */
   kana: string;
   aliases?: readonly string[];
+  /** Hiragana readings of some aliases, by alias (近畿地方整備局 → きんきちほうせいびきょく). */
+  aliasKana?: Readonly<Record<string, string>>;
   /** readingKey(kana), when computed ahead (at build time), so indexing costs no romaji work. */
   key?: string;
+  /** The aliases' reading keys, when computed ahead: one per alias, "" for an alias without a reading. */
+  aliasKeys?: readonly string[];
 }
 
 export interface IndexedDoc<T extends SearchDoc> {
@@ -66,6 +70,8 @@ export interface IndexedDoc<T extends SearchDoc> {
   key: string;
   /** The key without the reading of that suffix (hiokishi → hioki): where the place's own name ends. */
   stemKey: string;
+  /** The aliases' reading keys, one per alias ("" for none). */
+  aliasKeys: string[];
 }
 
 const SUFFIX = /(市|町|村|区|県|府|都)$/u;
@@ -95,11 +101,20 @@ function stemKeyOf(name: string, kana: string, key: string): string {
   return key;
 }
 
+/** The reading keys of a doc's aliases, one per alias: "" where the alias has no reading. */
+export function aliasKeysOf(doc: Pick<SearchDoc, "aliases" | "aliasKana">): string[] {
+  return (doc.aliases ?? []).map((alias) => {
+    const kana = doc.aliasKana?.[alias];
+    return kana === undefined ? "" : readingKey(kana);
+  });
+}
+
 export function indexDocs<T extends SearchDoc>(docs: readonly T[]): IndexedDoc<T>[] {
   return docs.map((doc) => {
     const names = [doc.name, ...(doc.aliases ?? [])].map((n) => foldKana(n));
     const key = doc.key ?? readingKey(doc.kana);
-    return { doc, names, stems: names.map((n) => n.replace(SUFFIX, "")), key, stemKey: stemKeyOf(doc.name, doc.kana, key) };
+    const aliasKeys = doc.aliasKeys === undefined ? aliasKeysOf(doc) : [...doc.aliasKeys];
+    return { doc, names, stems: names.map((n) => n.replace(SUFFIX, "")), key, stemKey: stemKeyOf(doc.name, doc.kana, key), aliasKeys };
   });
 }
 
@@ -120,7 +135,9 @@ export function prepareQuery(q: string): { text: string; key: string | null } {
  * at the same kind of match, so 九州 lists 九州大学 before 国土交通省 (via 九州地方整備局).
  * A reading that ends the place's own name is a whole word (tokyo in にし|とうきょう|し) and ranks
  * before one found inside a word (tokyo in きょう|と|きょう|いく). A query that contains a whole
- * name finds it too, as a pasted 被保証者 does (国土交通省近畿地方整備局長, 日置市長).
+ * name finds it too, as a pasted 被保証者 does (国土交通省近畿地方整備局長, 日置市長). An alias's
+ * reading (kinki, きんき → 近畿地方整備局) counts as the alias when whole, and after the body's own
+ * whole words when it only starts with the query (tokyo: 西東京市 before 東京航空局's 国土交通省).
  */
 const RANK = {
   exactName: 0,
@@ -131,12 +148,13 @@ const RANK = {
   readingPrefix: 5,
   aliasPrefix: 6,
   readingWord: 7,
-  nameInside: 8,
-  aliasInside: 9,
-  nameInQuery: 10,
-  readingInside: 11,
+  aliasReadingPrefix: 8,
+  nameInside: 9,
+  aliasInside: 10,
+  nameInQuery: 11,
+  readingInside: 12,
 } as const;
-const RANKS = 12;
+const RANKS = 13;
 
 /** Readings shorter than this match only at the start of a word (a key of "to" is inside half the list). */
 const MIN_INSIDE = 3;
@@ -156,13 +174,19 @@ function ownRank<T extends SearchDoc>(entry: IndexedDoc<T>, text: string, key: s
   return -1;
 }
 
-/** The best alias match as [rank, alias index], or [-1, -1]. */
-function aliasRank<T extends SearchDoc>(entry: IndexedDoc<T>, text: string): [number, number] {
+/** How an alias's reading key meets the query's key: whole, at its start, or not (-1). */
+function aliasReadingRank(aliasKey: string, key: string | null): number {
+  if (key === null || aliasKey === "") return -1;
+  return aliasKey === key ? RANK.exactAlias : aliasKey.startsWith(key) ? RANK.aliasReadingPrefix : -1;
+}
+
+/** The best alias match (by its written form or its reading) as [rank, alias index], or [-1, -1]. */
+function aliasRank<T extends SearchDoc>(entry: IndexedDoc<T>, text: string, key: string | null): [number, number] {
   let best = -1;
   let at = -1;
   for (let i = 1; i < entry.names.length; i++) {
     const alias = entry.names[i] ?? "";
-    const r =
+    const written =
       alias === text
         ? RANK.exactAlias
         : entry.stems[i] === text
@@ -174,6 +198,8 @@ function aliasRank<T extends SearchDoc>(entry: IndexedDoc<T>, text: string): [nu
               : alias.length >= MIN_NAME_IN_QUERY && text.length > alias.length && text.includes(alias)
                 ? RANK.nameInQuery
                 : -1;
+    const read = aliasReadingRank(entry.aliasKeys[i - 1] ?? "", key);
+    const r = written < 0 ? read : read < 0 ? written : Math.min(written, read);
     if (r >= 0 && (best < 0 || r < best)) {
       best = r;
       at = i - 1;
@@ -199,7 +225,7 @@ function matches<T extends SearchDoc>(index: readonly IndexedDoc<T>[], text: str
   const buckets: SearchHit<T>[][] = Array.from({ length: RANKS }, () => []);
   for (const entry of index) {
     const own = ownRank(entry, text, key);
-    const [alias, at] = own === RANK.exactName ? [-1, -1] : aliasRank(entry, text);
+    const [alias, at] = own === RANK.exactName ? [-1, -1] : aliasRank(entry, text, key);
     if (own < 0 && alias < 0) continue;
     const rank = own < 0 ? alias : alias < 0 ? own : Math.min(own, alias);
     buckets[rank]?.push({ doc: entry.doc, via: own < 0 ? (entry.doc.aliases?.[at] ?? null) : null });
@@ -348,19 +374,26 @@ function suggestions<T extends SearchDoc>(
     const letters = letterCounts(key);
     for (let order = 0; order < index.length; order++) {
       const entry = index[order] as IndexedDoc<T>;
-      if (tooFewLetters(letters, entry.key, key.length + max, max)) continue;
-      const prefix = prefixDistance(key, entry.key, max);
-      if (prefix === FAR) continue;
-      // The stem key is a prefix of the key: its distance is in the same table.
-      const whole = Math.min(distanceTo(entry.key.length, max), distanceTo(entry.stemKey.length, max));
-      found.push({
-        doc: entry.doc,
-        via: null,
-        distance: prefix,
-        partial: whole <= prefix ? 0 : 1,
-        first: entry.key[0] === key[0] ? 0 : 1,
-        order,
-      });
+      let best: Suggestion<T> | undefined;
+      // The body's own reading, then its aliases' readings (kinkii → 近畿地方整備局).
+      for (let i = -1; i < entry.aliasKeys.length; i++) {
+        const target = i < 0 ? entry.key : (entry.aliasKeys[i] ?? "");
+        if (target === "" || tooFewLetters(letters, target, key.length + max, max)) continue;
+        const prefix = prefixDistance(key, target, max);
+        if (prefix === FAR) continue;
+        // The stem key is a prefix of the key: its distance is in the same table.
+        const whole = Math.min(distanceTo(target.length, max), i < 0 ? distanceTo(entry.stemKey.length, max) : FAR);
+        const candidate: Suggestion<T> = {
+          doc: entry.doc,
+          via: i < 0 ? null : (entry.doc.aliases?.[i] ?? null),
+          distance: prefix,
+          partial: whole <= prefix ? 0 : 1,
+          first: target[0] === key[0] ? 0 : 1,
+          order,
+        };
+        if (best === undefined || compareSuggestions(candidate, best) < 0) best = candidate;
+      }
+      if (best !== undefined) found.push(best);
     }
   } else if (key === null && JAPANESE.test(text) && text.length >= MIN_FUZZY_TEXT && text.length <= MAX_FUZZY) {
     const max = allowedTextEdits(text.length);

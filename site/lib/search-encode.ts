@@ -1,6 +1,6 @@
 // Build-time side of search-format.ts: the catalogue's agencies as compact columns and rule slices.
 import { type Agency, ruleOf } from "../../edge/domain/agency.ts";
-import { readingKey, searchOrder } from "../../edge/domain/search.ts";
+import { aliasKeysOf, readingKey, searchOrder } from "../../edge/domain/search.ts";
 import { adoptionStatuses, agencyKinds, labels } from "../../edge/domain/terms.ts";
 import { type RulesData, SEPARATOR, type SearchData } from "./search-format.ts";
 
@@ -31,7 +31,12 @@ export function encodeSearchData(
     return delta;
   });
   const aliases: SearchData["aliases"] = {};
-  for (const [i, a] of rows.entries()) if (a.aliases.length > 0) aliases[i] = a.aliases;
+  const aliasKeys: SearchData["aliasKeys"] = {};
+  for (const [i, a] of rows.entries()) {
+    if (a.aliases.length > 0) aliases[i] = a.aliases;
+    const keys = aliasKeysOf(a);
+    if (keys.some((k) => k !== "")) aliasKeys[i] = keys;
+  }
   const names: string[] = [];
   for (const p of prefectures) names[p.code - 1] = p.name;
   return {
@@ -50,6 +55,7 @@ export function encodeSearchData(
     status: rows.map((a) => adoptionStatuses.indexOf(a.adoption.status)).join(""),
     starts: rows.map(startsCell),
     aliases,
+    aliasKeys,
   };
 }
 

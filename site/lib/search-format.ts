@@ -38,6 +38,11 @@ export interface SearchData {
   starts: string[];
   /** Other names, by agency position. */
   aliases: Record<number, string[]>;
+  /**
+   * The other names' reading keys (readingKey of the alias's hiragana), by agency position, one per
+   * alias ("" where an alias has no reading); only agencies with at least one reading are present.
+   */
+  aliasKeys: Record<number, string[]>;
 }
 
 export const SEPARATOR = "|";
@@ -60,6 +65,7 @@ export const NO_ADOPTION: Omit<AgencyRule, "name"> = {
 
 export interface AgencyEntry extends SearchDoc {
   aliases: string[];
+  aliasKeys: string[];
   url: string;
   prefCode: number | null;
   prefecture: string | null;
@@ -107,6 +113,8 @@ export function decodeSearchData(json: unknown): { builtOn: string; entries: Age
       kana: reading,
       key,
       aliases: data.aliases[i] ?? [],
+      // A list cached before alias readings (no aliasKeys) still decodes: its aliases just have none.
+      aliasKeys: data.aliasKeys?.[i] ?? [],
       url: `/agencies/${id}/`,
       prefCode: pref === 0 ? null : pref,
       prefecture: data.prefectures[pref - 1] ?? null,

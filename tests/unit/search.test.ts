@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Body } from "../../edge/domain/content-schema.ts";
 import {
   foldKana,
   indexDocs,
@@ -100,6 +101,78 @@ describe("whole words in romaji", () => {
   });
 });
 
+describe("alias readings", () => {
+  const offices = indexDocs([
+    { id: "132292", name: "西東京市", kana: "にしとうきょうし" },
+    {
+      id: "mlit",
+      name: "国土交通省",
+      kana: "こくどこうつうしょう",
+      aliases: ["国交省", "近畿地方整備局", "東京航空局", "九州地整"],
+      aliasKana: { 国交省: "こっこうしょう", 近畿地方整備局: "きんきちほうせいびきょく", 東京航空局: "とうきょうこうくうきょく" },
+    },
+    { id: "130001", name: "東京都", kana: "とうきょうと" },
+  ]);
+  const found = (q: string) => searchOrSuggest(offices, q).hits.map((h) => [h.doc.name, h.via]);
+  it.each(["kinki", "きんき", "キンキ", "ｷﾝｷ", "KINKI", "kinkichihou", "きんきちほうせいびきょく"])(
+    "%s finds 国土交通省 via 近畿地方整備局",
+    (q) => {
+      expect(found(q)).toEqual([["国土交通省", "近畿地方整備局"]]);
+    },
+  );
+  it("a whole reading counts as the alias itself: こっこうしょう, kokkosho → 国交省", () => {
+    expect(found("こっこうしょう")).toEqual([["国土交通省", "国交省"]]);
+    expect(found("kokkousyou")).toEqual([["国土交通省", "国交省"]]);
+  });
+  it("an alias's reading ranks after the agencies' own readings and whole words (tokyo)", () => {
+    expect(found("tokyo")).toEqual([
+      ["東京都", null],
+      ["西東京市", null],
+      ["国土交通省", "東京航空局"],
+    ]);
+  });
+  it("an alias without a reading is found by its written form only", () => {
+    expect(found("九州地整")).toEqual([["国土交通省", "九州地整"]]);
+    expect(found("kyushu")).toEqual([]);
+  });
+  it("a typo of an alias's reading is a suggestion via that alias", () => {
+    expect(searchOrSuggest(offices, "kinkii")).toEqual({
+      hits: [{ doc: expect.objectContaining({ id: "mlit" }), via: "近畿地方整備局" }],
+      suggested: true,
+    });
+  });
+  it("the content schema takes hiragana readings of the body's own aliases only", () => {
+    const body = {
+      id: "mlit",
+      name: "国土交通省",
+      kana: "こくどこうつうしょう",
+      kind: "national",
+      prefCode: null,
+      aliases: ["近畿地方整備局"],
+      note: null,
+    };
+    expect(Body.parse(body).aliasKana).toEqual({});
+    expect(Body.safeParse({ ...body, aliasKana: { 近畿地方整備局: "きんきちほうせいびきょく" } }).success).toBe(true);
+    expect(Body.safeParse({ ...body, aliasKana: { 近畿地方整備局: "kinki" } }).success).toBe(false);
+    expect(Body.safeParse({ ...body, aliasKana: { 近畿地方整備局: "キンキ" } }).success).toBe(false);
+    const stray = Body.safeParse({ ...body, aliasKana: { 中部地方整備局: "ちゅうぶちほうせいびきょく" } });
+    expect(stray.error?.issues[0]?.message).toContain("中部地方整備局");
+  });
+  it("readings computed ahead (the search page's aliasKeys) match as the content's do", () => {
+    const ahead = indexDocs([
+      {
+        id: "mlit",
+        name: "国土交通省",
+        kana: "こくどこうつうしょう",
+        aliases: ["国交省", "近畿地方整備局"],
+        aliasKeys: ["", readingKey("きんきちほうせいびきょく")],
+      },
+    ]);
+    expect(searchOrSuggest(ahead, "きんき").hits).toMatchObject([{ doc: { id: "mlit" }, via: "近畿地方整備局" }]);
+    expect(searchOrSuggest(ahead, "kokkosho").hits).toEqual([]);
+  });
+});
+
 describe("suggestions (もしかして)", () => {
   it("measures edits to the whole text and to its nearest start", () => {
     expect(nearness("hiogi", "hiokishi", 1)).toEqual({ whole: 1_000, prefix: 1 });
@@ -153,6 +226,27 @@ describe("the real catalogue", () => {
       const kyushu = top("九州", 6);
       expect(kyushu.slice(0, 2)).toEqual(["九州大学", "九州工業大学"]);
       expect(kyushu).toContain("国土交通省");
+    });
+  });
+
+  describe("office names by their reading", () => {
+    it.each(["kinki", "きんき", "キンキ"])("%s finds 国土交通省 via 近畿地方整備局, with the other bodies' 近畿 offices", (q) => {
+      const hits = first(q, 10);
+      expect(hits).toContainEqual(expect.objectContaining({ doc: expect.objectContaining({ id: "mlit" }), via: "近畿地方整備局" }));
+      expect(hits.map((h) => h.doc.id).sort()).toEqual(["env", "maff", "mlit", "mod"]);
+    });
+    it.each([
+      ["きんきちほうせいびきょく", "近畿地方整備局"],
+      ["kinkichisei", "近畿地整"],
+      ["ほっかいどうかいはつきょく", "北海道開発局"],
+      ["kokkosho", "国交省"],
+    ])("%s → 国土交通省 (%s)", (q, via) => {
+      expect(first(q)).toMatchObject([{ doc: { id: "mlit" }, via }]);
+    });
+    it("every alias reading in the content names one of the body's aliases", () => {
+      const withReadings = catalogue("2026-12-01").agencies.filter((a) => Object.keys(a.aliasKana).length > 0);
+      expect(withReadings.map((a) => a.id)).toContain("mlit");
+      for (const a of withReadings) for (const alias of Object.keys(a.aliasKana)) expect(a.aliases).toContain(alias);
     });
   });
 
