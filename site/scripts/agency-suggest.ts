@@ -1,5 +1,6 @@
-// Agency suggestions for a search box (the search page's and the home page's): the shared search,
-// with the other name a body was found by (九州地方整備局 → 国土交通省) and もしかして for near spellings.
+// Agency suggestions for every agency box (the search page's, the home page's, the checker's and the
+// application form's): the shared search, with the other name a body was found by
+// (九州地方整備局 → 国土交通省) and もしかして for near spellings.
 import { type SearchHit, searchOrSuggest } from "../../edge/domain/search.ts";
 import type { AgencyEntry } from "../lib/search-format.ts";
 import { type AgencyIndex, loadAgencyIndex } from "./agency-data.ts";

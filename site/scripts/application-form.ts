@@ -4,7 +4,6 @@
 import { z } from "zod";
 import { ApplicationDraft, fieldErrorsOf, percentLimits, percentOf, submittable } from "../../edge/domain/application.ts";
 import type { FieldError } from "../../edge/domain/errors.ts";
-import { searchIndex } from "../../edge/domain/search.ts";
 import { guaranteeKinds, type WorkType } from "../../edge/domain/terms.ts";
 import {
   AGENCY_ID,
@@ -19,8 +18,9 @@ import {
   valuesFrom,
 } from "../lib/application-form.ts";
 import { errorId, type FormErrors, fieldId, formErrors, messageOf } from "../lib/form-errors.ts";
-import { type AgencyEntry, decodeRulesData, RULES_DATA_URL, type RulesData, ruleFor } from "../lib/search-format.ts";
+import { decodeRulesData, RULES_DATA_URL, type RulesData, ruleFor } from "../lib/search-format.ts";
 import { type AgencyIndex, fetchJson, loadAgencyIndex } from "./agency-data.ts";
+import { type AgencyOption, agencyOptions } from "./agency-suggest.ts";
 import { combobox } from "./combobox.ts";
 
 z.config(z.locales.ja()); // the API's words for zod's own messages
@@ -65,12 +65,11 @@ function enhance(form: HTMLFormElement): void {
     agencyInput.setAttribute("aria-autocomplete", "list");
     agencyInput.setAttribute("aria-expanded", "false");
     agencyInput.setAttribute("aria-controls", listbox.id);
-    const detail = (e: AgencyEntry) => [e.prefecture ?? "全国", e.statusLabel].join("・");
-    combobox({
+    // The search page's suggestions: matches, the other name they matched by, and もしかして for near spellings.
+    combobox<AgencyOption>({
       input: agencyInput,
       listbox,
-      suggest: (text) =>
-        agencies === undefined ? [] : searchIndex(agencies.index, text, 8).map((e) => ({ ...e, label: e.name, detail: detail(e) })),
+      suggest: (text) => (agencies === undefined ? [] : agencyOptions(agencies, text)),
       onSelect: (option) => {
         // A pick replaces the server's candidate list; clearing the text clears the pick.
         form.querySelector("fieldset.candidates")?.remove();
@@ -217,6 +216,9 @@ function enhance(form: HTMLFormElement): void {
       agencies = index;
       rules = data;
       live(); // errors of the fields already shown, and the warnings of the draft as loaded
+      // Text typed while the list loaded gets its suggestions now.
+      if (agencyInput !== null && document.activeElement === agencyInput && agencyInput.value.trim() !== "")
+        agencyInput.dispatchEvent(new Event("input"));
     })
     .catch(() => {
       // offline or stale data: the server still checks everything when the form is sent

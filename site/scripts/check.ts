@@ -16,6 +16,7 @@ import { labels } from "../../edge/domain/terms.ts";
 import { startPhrase } from "../lib/agency-text.ts";
 import { type AgencyEntry, decodeRulesData, RULES_DATA_URL, type RulesData, ruleFor } from "../lib/search-format.ts";
 import { type AgencyIndex, fetchJson, loadAgencyIndex } from "./agency-data.ts";
+import { type AgencyOption, agencyOption, agencyOptions } from "./agency-suggest.ts";
 import { combobox } from "./combobox.ts";
 import { el } from "./dom.ts";
 
@@ -36,12 +37,13 @@ let checked = false;
 /** Set while the form itself picks the agency, so the pick does not start a second check. */
 let quiet = false;
 
-const detail = (e: AgencyEntry) => [e.prefecture ?? "全国", e.statusLabel].join("・");
-const picker = combobox({
+/** The agency as a picked option (a pick made by the form itself, not from the list). */
+const optionOf = (e: AgencyEntry): AgencyOption => agencyOption({ doc: e, via: null }, false);
+// The search page's suggestions: matches, the other name they matched by, and もしかして for near spellings.
+const picker = combobox<AgencyOption>({
   input: agencyInput,
   listbox: el("agency-options", HTMLUListElement),
-  suggest: (text) =>
-    agencies === undefined ? [] : searchIndex(agencies.index, text, 8).map((e) => ({ ...e, label: e.name, detail: detail(e) })),
+  suggest: (text) => (agencies === undefined ? [] : agencyOptions(agencies, text)),
   onSelect: (option) => {
     agency = option === null ? null : (agencies?.byId.get(option.id) ?? null);
     showAgency();
@@ -122,7 +124,7 @@ function readForm(): { input: EligibilityInput | null; errors: { field: Field; m
     const exact = found.length === 1 || found[0]?.name === agencyInput.value.trim() ? found[0] : undefined;
     if (exact !== undefined) {
       quiet = true;
-      picker.select({ ...exact, label: exact.name, detail: detail(exact) });
+      picker.select(optionOf(exact));
       quiet = false;
     } else
       errors.push({
@@ -221,8 +223,10 @@ Promise.all([loadAgencyIndex(), fetchJson(RULES_DATA_URL).then(decodeRulesData)]
     rules = loadedRules;
     const wanted = new URLSearchParams(location.search).get("agency");
     const preset = wanted === null ? undefined : agencies.byId.get(wanted);
-    if (preset !== undefined) picker.select({ ...preset, label: preset.name, detail: detail(preset) });
+    if (preset !== undefined) picker.select(optionOf(preset));
     else if (wanted !== null) setError("agency", "指定された発注者が見つかりません。名前で探して選んでください");
+    // Text typed while the list loaded gets its suggestions now.
+    else if (document.activeElement === agencyInput && agencyInput.value.trim() !== "") agencyInput.dispatchEvent(new Event("input"));
   })
   .catch(() => {
     result.textContent = "発注者のデータを読み込めませんでした。通信状態を確認して、ページを再読み込みしてください。";
