@@ -11,6 +11,8 @@ export interface DocLabel {
   asOf: string | null;
   /** True when the document carries no date and the as-of date is inferred. */
   inferred: boolean;
+  /** The publisher's own page that the document prints (content/sources.json `link`), or null. */
+  link: { url: string; label: string } | null;
 }
 
 const FALLBACK: Record<string, { title: string; publisher: string }> = {
@@ -29,7 +31,7 @@ let cache: Promise<Map<string, DocLabel>> | undefined;
 async function load(): Promise<Map<string, DocLabel>> {
   const entries = await getCollection("sources");
   const map = new Map<string, DocLabel>();
-  for (const [id, f] of Object.entries(FALLBACK)) map.set(id, { id, ...f, asOf: null, inferred: false });
+  for (const [id, f] of Object.entries(FALLBACK)) map.set(id, { id, ...f, asOf: null, inferred: false, link: null });
   for (const { data } of entries) {
     map.set(data.id, {
       id: data.id,
@@ -37,6 +39,7 @@ async function load(): Promise<Map<string, DocLabel>> {
       publisher: data.publisher,
       asOf: formatWareki(data.asOf, { western: true }),
       inferred: data.asOfInferred,
+      link: data.link === null ? null : { url: data.link.url, label: data.link.label },
     });
   }
   return map;
@@ -46,5 +49,5 @@ async function load(): Promise<Map<string, DocLabel>> {
 export async function docLabels(ids: readonly string[]): Promise<DocLabel[]> {
   cache ??= load();
   const map = await cache;
-  return ids.map((id) => map.get(id) ?? { id, title: "出典資料", publisher: "出典一覧を参照", asOf: null, inferred: false });
+  return ids.map((id) => map.get(id) ?? { id, title: "出典資料", publisher: "出典一覧を参照", asOf: null, inferred: false, link: null });
 }
