@@ -90,6 +90,10 @@ describe("GET /api/v1/agencies: search as people type (issue 8)", () => {
     expect(items[0]?.adoption).toMatchObject({ status: "adopted", startsOn: "2022-05-01" });
     expect(items[0]?.sources.length).toBeGreaterThan(0);
   });
+  it.each(["kinki", "きんき", "キンキ"])("%s (an office's reading) finds 国土交通省 with 近畿地方整備局's reading", async (q) => {
+    const mlit = (await search(q)).find((a) => a.id === "mlit");
+    expect(mlit?.aliasKana["近畿地方整備局"]).toBe("きんきちほうせいびきょく");
+  });
   it.each([
     ["九州農政局", "maff"],
     ["沖縄防衛局", "mod"],
