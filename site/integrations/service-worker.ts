@@ -1,7 +1,10 @@
-// Writes sw.js after the build: every prerendered page and asset, core ones first. Unknown
-// agencies' pages are the exception: the service worker builds them from templates and a table
-// (site/sw/substitute.js), so this step folds the template pages into that table, checks every
-// page it stands for against the built file, and leaves those pages out of the background fill.
+// Writes sw.js after the build: every prerendered page and asset, in as few requests as a weak
+// phone link allows. Assets, data, the home and offline pages are fetched one by one (the core);
+// every other page travels in a few packs (/offline-pages-N.json: the pages' exact bytes, which
+// gzip together to a twentieth of the pages sent one by one), adopted agencies first. Unknown
+// agencies' pages are not sent at all: the service worker builds them from templates and a table
+// (site/sw/substitute.js), so this step folds the template pages into that table and checks every
+// page it stands for against the built file.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,8 +15,13 @@ import type { AstroIntegration } from "astro";
 import { OFFLINE_TABLE_PATH, type OfflineTable, offlinePage, TEMPLATE_PAGE_PREFIX } from "../sw/substitute.js";
 import { walkFiles } from "./files.ts";
 
-/** Pages a contractor needs first; agency pages follow in the background. */
-const CORE_PREFIXES = ["/", "/agencies/", "/check/", "/map/", "/faq/", "/guide/", "/sources/", "/offline/", "/prefectures/"];
+/** Pages fetched one by one at install: the first page most people open, and the page shown when one is missing. */
+const CORE_PAGES = new Set(["/", "/offline/"]);
+/** The packs' order: the adopted agencies' pages first, then the pages a contractor opens next. */
+const PACK_ORDER = ["/agencies/", "/check/", "/faq/", "/prefectures/", "/map/", "/guide/", "/sources/"];
+/** A pack's size before compression: small enough to parse on a phone, large enough that gzip finds the pages' shared parts. */
+const PACK_BYTES = 1_000_000;
+export const PACK_PREFIX = "/offline-pages-";
 // /404.html: the asset server answers it with a redirect to /404; the Worker serves 404s itself.
 const SKIP = new Set(["/sw.js", "/_headers", "/_redirects", "/_routes.json", "/.assetsignore", "/404.html"]);
 /** Files for others, never precached: the share cards that chat apps and mail clients fetch (site/integrations/share-cards.ts). */
@@ -28,10 +36,52 @@ export function toUrlPath(root: string, file: string): string {
   return rel.endsWith("/index.html") ? rel.slice(0, -"index.html".length) : rel;
 }
 
+/** Fetched one by one at install: assets, data (the offline table too), icons, the manifest, the home and offline pages. */
 export function isCore(path: string): boolean {
-  if (path.startsWith("/_astro/") || !path.endsWith("/")) return true; // assets, data (the offline table too), icons, manifest
-  if (/^\/agencies\/[^/]+\/$/.test(path)) return false;
-  return CORE_PREFIXES.some((p) => path === p || (p !== "/" && path.startsWith(p)));
+  return !path.endsWith("/") || CORE_PAGES.has(path);
+}
+
+const packRank = (path: string) => {
+  const rank = PACK_ORDER.findIndex((p) => path.startsWith(p));
+  return rank < 0 ? PACK_ORDER.length : rank;
+};
+
+export interface Pack {
+  url: string;
+  paths: string[];
+  bytes: number;
+}
+
+/**
+ * Splits the pages into packs in PACK_ORDER (the agencies' pages before the rest), each at most
+ * PACK_BYTES unless one page alone is larger. `size` gives a page's length in bytes.
+ */
+export function packPages(paths: string[], size: (path: string) => number): Pack[] {
+  const ordered = [...paths].sort((a, b) => packRank(a) - packRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const packs: Pack[] = [];
+  let current: Pack | undefined;
+  for (const path of ordered) {
+    const bytes = size(path);
+    if (current === undefined || (current.bytes + bytes > PACK_BYTES && current.paths.length > 0)) {
+      current = { url: `${PACK_PREFIX}${packs.length + 1}.json`, paths: [], bytes: 0 };
+      packs.push(current);
+    }
+    current.paths.push(path);
+    current.bytes += bytes;
+  }
+  return packs;
+}
+
+/** A pack's file: `[path, html]` pairs, the pages' text exactly as built. */
+export async function writePacks(root: string, packs: Pack[]): Promise<number> {
+  let gzip = 0;
+  for (const pack of packs) {
+    const pages = await Promise.all(pack.paths.map(async (p) => [p, await readFile(join(root, p, "index.html"), "utf8")]));
+    const json = JSON.stringify(pages);
+    await writeFile(join(root, pack.url), json);
+    gzip += gzipSync(json, { level: 9 }).length;
+  }
+  return gzip;
 }
 
 /** Where two pages first differ, for a build error a person can act on. */
@@ -113,19 +163,28 @@ export function serviceWorker(): AstroIntegration {
           .filter(isPrecached)
           .sort();
         const core = paths.filter(isCore);
-        const rest = paths.filter((p) => !isCore(p) && !offline.paths.has(p));
+        const pages = paths.filter((p) => !isCore(p) && !offline.paths.has(p));
         const hash = createHash("sha256");
-        for (const p of paths) hash.update(p).update(await readFile(join(root, p.endsWith("/") ? `${p}index.html` : p)));
+        const sizes = new Map<string, number>();
+        for (const p of paths) {
+          const content = await readFile(join(root, p.endsWith("/") ? `${p}index.html` : p));
+          sizes.set(p, content.length);
+          hash.update(p).update(content);
+        }
+        const packs = packPages(pages, (p) => sizes.get(p) ?? 0);
+        const packGzip = await writePacks(root, packs);
         const template = await readFile(new URL("../sw/sw-template.js", import.meta.url), "utf8");
         const substitute = await inlineSubstitute();
         // Replacer functions: a string replacement would read "$&" and the like in the inlined code.
         const sw = template
           .replace("__VERSION__", () => hash.digest("hex").slice(0, 12))
           .replace("__CORE__", () => JSON.stringify(core))
-          .replace("__REST__", () => JSON.stringify(rest))
+          .replace("__PACKS__", () => JSON.stringify(packs.map((p) => ({ url: p.url, paths: p.paths }))))
           .replace("/* __SUBSTITUTE__ */", () => substitute);
         await writeFile(join(root, "sw.js"), sw);
-        logger.info(`sw.js: ${core.length} core + ${rest.length} background files`);
+        logger.info(
+          `sw.js: ${core.length} core files + ${pages.length} pages in ${packs.length} packs (${(packGzip / 1024).toFixed(1)} KB gzip)`,
+        );
         logger.info(
           `offline pages: ${offline.paths.size} unknown agencies built from templates (${offline.variants.join(", ")}), ` +
             `table ${(offline.tableGzip / 1024).toFixed(1)} KB gzip`,

@@ -1,16 +1,19 @@
-// The guide's service worker (generated: the build fills in VERSION, CORE and REST, and inlines
-// site/sw/substitute.js where marked). install: cache the core pages and assets, including the
-// offline table; activate: fill in every other page in the background, telling the pages how far
+// The guide's service worker (generated: the build fills in VERSION, CORE and PACKS, and inlines
+// site/sw/substitute.js where marked). install: cache the core assets and data one by one, then
+// unpack the page packs (every other page, adopted agencies first) into the cache; whatever a weak
+// link cut off is fetched again after activation and on the next visit, telling the pages how far
 // it got. Pages are served stale-while-revalidate, so a weak signal never blocks reading; /api/
-// always goes to the network. The pages of agencies the sources say nothing about are not
-// downloaded at all: offline, they are built from a template and the table (same bytes as online).
+// always goes to the network, and a link to it opens the offline page when there is none. The
+// pages of agencies the sources say nothing about are not downloaded at all: offline, they are
+// built from a template and the table (same bytes as online).
 // The logged-in pages and the mailed links are never stored: they always come from the network,
 // and offline they say so instead of showing anything old (see PRIVATE).
 const VERSION = "__VERSION__";
 const CORE = __CORE__;
-const REST = __REST__;
+/** [{ url, paths }]: each pack's file holds [path, html] pairs for its paths. */
+const PACKS = __PACKS__;
 const CACHE = `guide-${VERSION}`;
-const BATCH = 8;
+const PAGE_COUNT = PACKS.reduce((n, pack) => n + pack.paths.length, 0);
 /** How long an uncached unknown agency's page waits for the network before it is built from its template. */
 const NETWORK_WAIT_MS = 3000;
 const AGENCY_PAGE = /^\/agencies\/([^/]+)\/$/;
@@ -22,6 +25,8 @@ const PRIVATE = ["/app/", "/desk/", "/login/", "/logout/", "/register/", "/links
 const isPrivate = (path) => PRIVATE.some((p) => path === p.slice(0, -1) || path.startsWith(p));
 /** A response that asked not to be stored (every on-demand page does) is never put in the cache. */
 const storable = (res) => res.ok && res.type === "basic" && !/no-store|private/i.test(res.headers.get("cache-control") || "");
+/** Security headers every page is served with (public/_headers): a page taken from a pack keeps them. */
+const PAGE_HEADERS = ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "permissions-policy"];
 
 /* __SUBSTITUTE__ */
 
@@ -47,32 +52,54 @@ async function broadcast(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
 
+/** The headers a page from a pack is served with: the pack's own security headers, as HTML. */
+function packedHeaders(res) {
+  const headers = new Headers({ "content-type": "text/html; charset=utf-8", "x-offline-page": "pack" });
+  for (const name of PAGE_HEADERS) if (res.headers.has(name)) headers.set(name, res.headers.get(name));
+  return headers;
+}
+
+/** Fetches one pack and stores each of its pages that `missing` names; false when the network failed. */
+async function unpack(cache, pack, missing) {
+  try {
+    // The version in the query: a pack from an older build (an HTTP cache, a CDN) is never taken for this one.
+    const res = await fetch(`${pack.url}?v=${VERSION}`, { credentials: "omit", cache: "no-cache" });
+    if (!res.ok) return false;
+    const headers = packedHeaders(res);
+    const pages = await res.json();
+    await Promise.all(pages.filter(([path]) => missing.has(path)).map(([path, html]) => cache.put(path, new Response(html, { headers }))));
+    return true;
+  } catch {
+    return false; // offline or cut off: the next fill fetches this pack again
+  }
+}
+
+/** Stores every page not yet in the cache, a pack at a time (in parallel), reporting after each. */
 async function fill() {
   const cache = await caches.open(CACHE);
-  const cached = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
-  const todo = REST.filter((p) => !cached.has(p));
-  let done = CORE.length + REST.length - todo.length;
-  const total = CORE.length + REST.length;
-  for (let i = 0; i < todo.length; i += BATCH) {
-    await Promise.all(
-      todo.slice(i, i + BATCH).map(async (path) => {
-        try {
-          const res = await fetch(path, { credentials: "omit" });
-          if (res.ok) await cache.put(path, res);
-        } catch {
-          // offline or flaky: the next visit resumes where this one stopped
-        }
-      }),
-    );
-    done = Math.min(total, done + BATCH);
-    await broadcast({ type: "progress", done, total });
-  }
+  const stored = async () => new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  const before = await stored();
+  const total = CORE.length + PAGE_COUNT;
+  // Core files count as done: the install stores them alongside (and fails without them).
+  let done = CORE.length;
+  const todo = PACKS.map((pack) => ({ pack, missing: new Set(pack.paths.filter((p) => !before.has(p))) })).filter(
+    (t) => t.missing.size > 0,
+  );
+  done += PAGE_COUNT - todo.reduce((n, t) => n + t.missing.size, 0);
+  await broadcast({ type: "progress", done, total });
+  await Promise.all(
+    todo.map(async ({ pack, missing }) => {
+      if (await unpack(cache, pack, missing)) done += missing.size;
+      await broadcast({ type: "progress", done, total });
+    }),
+  );
   // What the guide can show offline: the stored files plus the agency pages it can build.
-  const stored = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  const now = await stored();
   const table = await loadOfflineTable();
-  const buildable = table === null ? 0 : table.agencies.id.filter((id) => !stored.has(`/agencies/${id}/`)).length;
-  const agencies = [...stored].filter((p) => AGENCY_PAGE.test(p)).length + buildable;
-  await broadcast({ type: "precached", count: stored.size + buildable, agencies });
+  const buildable = table === null ? 0 : table.agencies.id.filter((id) => !now.has(`/agencies/${id}/`)).length;
+  const agencies = [...now].filter((p) => AGENCY_PAGE.test(p)).length + buildable;
+  const complete = PACKS.every((pack) => pack.paths.every((p) => now.has(p)));
+  await broadcast({ type: "precached", count: now.size + buildable, agencies, complete });
 }
 
 // One fill at a time, however many pages ask for it.
@@ -84,10 +111,15 @@ function fillOnce() {
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(CORE))
-      .then(() => self.skipWaiting()),
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // The packs first (adopted agencies' pages lead), then the core files, all on the link at once.
+      // A pack the link cuts off is fetched again after activation; a core file that fails fails the install.
+      const pages = fillOnce();
+      await cache.addAll(CORE);
+      await pages;
+      await self.skipWaiting();
+    })(),
   );
 });
 
@@ -96,10 +128,9 @@ self.addEventListener("activate", (event) => {
     (async () => {
       for (const key of await caches.keys()) if (key.startsWith("guide-") && key !== CACHE) await caches.delete(key);
       await self.clients.claim();
-      await broadcast({ type: "progress", done: CORE.length, total: CORE.length + REST.length });
     })(),
   );
-  // Not waited on: the background fill must not hold activation back.
+  // Not waited on: a fill must not hold activation back.
   fillOnce();
 });
 
@@ -114,11 +145,10 @@ function normalise(url) {
   return path;
 }
 
-/** Security headers every page is served with (public/_headers), copied from a stored page so a built page runs under the same policy. */
-const PAGE_HEADERS = ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "permissions-policy"];
+/** The headers of a page built from its template: those of a stored page, so it runs under the same policy. */
 async function pageHeaders() {
   const headers = new Headers({ "content-type": "text/html; charset=utf-8", "x-offline-page": "template" });
-  const stored = await (await caches.open(CACHE)).match("/agencies/");
+  const stored = await (await caches.open(CACHE)).match("/");
   if (stored) for (const name of PAGE_HEADERS) if (stored.headers.has(name)) headers.set(name, stored.headers.get(name));
   return headers;
 }
@@ -149,6 +179,15 @@ async function agencyPage(event, id, network) {
   return res;
 }
 
+const unavailable = () =>
+  new Response("オフラインのため表示できません。", { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/** The guide's offline page, for a page that needs the network or is not stored yet. */
+async function offlineFallback() {
+  const page = await (await caches.open(CACHE)).match("/offline/");
+  return page || unavailable();
+}
+
 /** What a private page says offline: nothing of the user's, only how to carry on. */
 function privateOffline() {
   const html =
@@ -170,14 +209,13 @@ function privateOffline() {
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  // The API and the share cards (/og/: for chat apps, never shown by the guide) go to the network as they are.
-  if (
-    event.request.method !== "GET" ||
-    url.origin !== self.location.origin ||
-    url.pathname.startsWith("/api/") ||
-    url.pathname.startsWith("/og/")
-  )
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  // The API and the share cards (/og/: for chat apps, never shown by the guide) go to the network as
+  // they are; a link to them opened without a network shows the guide's offline page.
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/og/")) {
+    if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => offlineFallback()));
     return;
+  }
   if (isPrivate(url.pathname)) {
     if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => privateOffline()));
     return;
@@ -204,11 +242,7 @@ self.addEventListener("fetch", (event) => {
       }
       const res = await network;
       if (res) return res;
-      if (event.request.mode === "navigate") {
-        const fallback = await cache.match("/offline/");
-        if (fallback) return fallback;
-      }
-      return new Response("オフラインのため表示できません。", { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+      return event.request.mode === "navigate" ? offlineFallback() : unavailable();
     })(),
   );
 });

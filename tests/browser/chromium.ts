@@ -1,35 +1,9 @@
-// Debian's Chromium driven by playwright-core (Playwright's own browser download cannot work here).
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+// The browser tests' Chromium: scripts/chromium.ts, plus a phone page per test file.
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { launch } from "../../scripts/chromium.ts";
 
-export const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see README)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
-
-/** A normal (non-incognito) profile, for checks Chromium skips in incognito, like installability. */
-export async function launchProfile(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see README)`);
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "denshi-profile-")), {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
-}
+export { CHROMIUM, CHROMIUM_ARGS, launch, launchProfile } from "../../scripts/chromium.ts";
 
 /**
  * One Chromium and one Japanese page at a phone's size (390 × 844) for a test file: launched before
