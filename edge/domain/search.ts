@@ -72,6 +72,8 @@ export interface IndexedDoc<T extends SearchDoc> {
   stemKey: string;
   /** The aliases' reading keys, one per alias ("" for none). */
   aliasKeys: string[];
+  /** The key, then the aliases' keys: what near spellings of a reading are looked for in. */
+  readings: string[];
 }
 
 const SUFFIX = /(市|町|村|区|県|府|都)$/u;
@@ -114,7 +116,8 @@ export function indexDocs<T extends SearchDoc>(docs: readonly T[]): IndexedDoc<T
     const names = [doc.name, ...(doc.aliases ?? [])].map((n) => foldKana(n));
     const key = doc.key ?? readingKey(doc.kana);
     const aliasKeys = doc.aliasKeys === undefined ? aliasKeysOf(doc) : [...doc.aliasKeys];
-    return { doc, names, stems: names.map((n) => n.replace(SUFFIX, "")), key, stemKey: stemKeyOf(doc.name, doc.kana, key), aliasKeys };
+    const stems = names.map((n) => n.replace(SUFFIX, ""));
+    return { doc, names, stems, key, stemKey: stemKeyOf(doc.name, doc.kana, key), aliasKeys, readings: [key, ...aliasKeys] };
   });
 }
 
@@ -361,6 +364,47 @@ interface Suggestion<T> {
   order: number;
 }
 
+/**
+ * Each agency's nearest target to the query (a target: its own name or reading at 0, its aliases'
+ * after), where one is within max edits. stemOf gives the part of target i that counts as whole
+ * too (日置|市: hioki is as whole as hiokishi), a prefix of it, or null.
+ */
+function nearest<T extends SearchDoc>(
+  index: readonly IndexedDoc<T>[],
+  query: string,
+  max: number,
+  targetsOf: (entry: IndexedDoc<T>) => readonly string[],
+  stemOf: (entry: IndexedDoc<T>, i: number) => string | null,
+  skip: (target: string) => boolean,
+): Suggestion<T>[] {
+  const found: Suggestion<T>[] = [];
+  for (let order = 0; order < index.length; order++) {
+    const entry = index[order] as IndexedDoc<T>;
+    const targets = targetsOf(entry);
+    let best: Suggestion<T> | undefined;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i] ?? "";
+      if (skip(target)) continue;
+      const prefix = prefixDistance(query, target, max);
+      if (prefix === FAR) continue;
+      // The stem is a prefix of the target: its distance is in the same table.
+      const stem = stemOf(entry, i);
+      const whole = Math.min(distanceTo(target.length, max), stem === null ? FAR : distanceTo(stem.length, max));
+      const candidate: Suggestion<T> = {
+        doc: entry.doc,
+        via: i === 0 ? null : (entry.doc.aliases?.[i - 1] ?? null),
+        distance: prefix,
+        partial: whole <= prefix ? 0 : 1,
+        first: target[0] === query[0] ? 0 : 1,
+        order,
+      };
+      if (best === undefined || compareSuggestions(candidate, best) < 0) best = candidate;
+    }
+    if (best !== undefined) found.push(best);
+  }
+  return found;
+}
+
 /** Near spellings of a query that matched nothing: by edits, whole before partial, first letter kept, index order. */
 function suggestions<T extends SearchDoc>(
   index: readonly IndexedDoc<T>[],
@@ -368,55 +412,29 @@ function suggestions<T extends SearchDoc>(
   key: string | null,
   limit: number,
 ): SearchHit<T>[] {
-  const found: Suggestion<T>[] = [];
+  let found: Suggestion<T>[] = [];
   if (key !== null && key.length >= MIN_FUZZY_KEY && key.length <= MAX_FUZZY) {
+    // Readings: the agency's own, then its aliases' (kinkii → 近畿地方整備局).
     const max = allowedKeyEdits(key.length);
     const letters = letterCounts(key);
-    for (let order = 0; order < index.length; order++) {
-      const entry = index[order] as IndexedDoc<T>;
-      let best: Suggestion<T> | undefined;
-      // The body's own reading, then its aliases' readings (kinkii → 近畿地方整備局).
-      for (let i = -1; i < entry.aliasKeys.length; i++) {
-        const target = i < 0 ? entry.key : (entry.aliasKeys[i] ?? "");
-        if (target === "" || tooFewLetters(letters, target, key.length + max, max)) continue;
-        const prefix = prefixDistance(key, target, max);
-        if (prefix === FAR) continue;
-        // The stem key is a prefix of the key: its distance is in the same table.
-        const whole = Math.min(distanceTo(target.length, max), i < 0 ? distanceTo(entry.stemKey.length, max) : FAR);
-        const candidate: Suggestion<T> = {
-          doc: entry.doc,
-          via: i < 0 ? null : (entry.doc.aliases?.[i] ?? null),
-          distance: prefix,
-          partial: whole <= prefix ? 0 : 1,
-          first: target[0] === key[0] ? 0 : 1,
-          order,
-        };
-        if (best === undefined || compareSuggestions(candidate, best) < 0) best = candidate;
-      }
-      if (best !== undefined) found.push(best);
-    }
+    found = nearest(
+      index,
+      key,
+      max,
+      (entry) => entry.readings,
+      (entry, i) => (i === 0 ? entry.stemKey : null),
+      (target) => target === "" || tooFewLetters(letters, target, key.length + max, max),
+    );
   } else if (key === null && JAPANESE.test(text) && text.length >= MIN_FUZZY_TEXT && text.length <= MAX_FUZZY) {
-    const max = allowedTextEdits(text.length);
-    for (let order = 0; order < index.length; order++) {
-      const entry = index[order] as IndexedDoc<T>;
-      let best: Suggestion<T> | undefined;
-      for (let i = 0; i < entry.names.length; i++) {
-        const name = entry.names[i] ?? "";
-        const prefix = prefixDistance(text, name, max);
-        if (prefix === FAR) continue;
-        const whole = Math.min(distanceTo(name.length, max), distanceTo((entry.stems[i] ?? name).length, max));
-        const candidate: Suggestion<T> = {
-          doc: entry.doc,
-          via: i === 0 ? null : (entry.doc.aliases?.[i - 1] ?? null),
-          distance: prefix,
-          partial: whole <= prefix ? 0 : 1,
-          first: name[0] === text[0] ? 0 : 1,
-          order,
-        };
-        if (best === undefined || compareSuggestions(candidate, best) < 0) best = candidate;
-      }
-      if (best !== undefined) found.push(best);
-    }
+    // Written names: the agency's own, then its aliases (鳥巣 → 鳥栖市).
+    found = nearest(
+      index,
+      text,
+      allowedTextEdits(text.length),
+      (entry) => entry.names,
+      (entry, i) => entry.stems[i] ?? null,
+      () => false,
+    );
   }
   return found
     .sort(compareSuggestions)
