@@ -10,6 +10,7 @@ import { devRoutes } from "./routes/dev.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { guaranteeRoutes } from "./routes/guarantees.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { verifyRoutes } from "./routes/verify.ts";
 import { wellKnownRoutes } from "./routes/well-known.ts";
@@ -34,6 +35,7 @@ export function createApp(options: { clock?: Clock; extraRoutes?: Router[] } = {
   app.route("/api/v1", guaranteeRoutes);
   app.route("/api/v1", devRoutes);
   app.route("/api/v1", verifyRoutes);
+  app.route("/api/v1", reportRoutes);
   for (const extra of options.extraRoutes ?? []) app.route("/api/v1", extra);
   app.route("/.well-known", wellKnownRoutes);
 

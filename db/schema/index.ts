@@ -7,6 +7,7 @@ export { counters } from "./counters.ts";
 export { guarantees } from "./guarantees.ts";
 export { guarantors } from "./guarantors.ts";
 export { outbox } from "./outbox.ts";
+export { reports } from "./reports.ts";
 export { scheduledRuns } from "./scheduled-runs.ts";
 export { sessions } from "./sessions.ts";
 export { signingKeys } from "./signing-keys.ts";
