@@ -6,7 +6,7 @@
 //
 // To add a command, add one entry to `commands` below: its words, a Japanese summary, its
 // options (node:util parseArgs) and what it runs. Usage text and option errors follow from that.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
@@ -211,6 +211,41 @@ const commands: Command[] = [
     },
   }),
   command({
+    words: ["reports", "list"],
+    summary: "発注者の情報の訂正・追加の報告（POST /api/v1/reports）を新しい順に表示します（既定は未対応のものだけ）",
+    options: { all: { type: "boolean" }, ...targetOptions },
+    help: [["--all", "対応済みの報告も表示します"], ...targetHelp],
+    async run(values) {
+      const listed = await listReports({ all: values.all === true, target: values });
+      const open = listed.filter((r) => r.handledAt === null).length;
+      console.log(
+        values.all === true
+          ? `報告 ${listed.length} 件（未対応 ${open} 件、対応済み ${listed.length - open} 件）、新しい順:`
+          : `未対応の報告 ${listed.length} 件、新しい順:`,
+      );
+      for (const r of listed) console.log(`\n${r.text}`);
+      if (listed.length > 0) console.log(`\n対応したら ${PROGRAM} reports done <受付番号> で対応済みにします。`);
+    },
+  }),
+  command({
+    words: ["reports", "done"],
+    summary: "報告を対応済みにします（受付番号を指定。報告の内容は変わりません）",
+    options: targetOptions,
+    help: [["<受付番号>", "reports list に表示される10文字の受付番号", "required"], ...targetHelp],
+    positionals: true,
+    async run(values, positionals) {
+      const [given, ...extra] = positionals;
+      if (given === undefined) throw new UsageError("受付番号を指定してください", reportsDone());
+      if (extra.length > 0) throw new UsageError(`余分な引数があります: ${extra.join(" ")}`, reportsDone());
+      const id = given.trim().toUpperCase();
+      const result = await markReportDone(id, values);
+      if (result.kind === "missing")
+        throw new OperatorError(`受付番号 ${id} の報告はありません（${PROGRAM} reports list --all で確かめてください）。`);
+      if (result.kind === "already") console.log(`受付番号 ${id} は既に対応済みです（${japanTime(result.handledAt)}）。`);
+      else console.log(`受付番号 ${id} を対応済みにしました（${japanTime(result.handledAt)}）。`);
+    },
+  }),
+  command({
     words: ["help"],
     summary: "この説明を表示します（help <コマンド> でそのコマンドの説明）",
     options: {},
@@ -231,6 +266,133 @@ const commands: Command[] = [
 /** The `staff create` entry, for usage errors raised outside parseArgs. */
 function staffCreate(): Command | undefined {
   return commands.find((c) => c.words.join(" ") === "staff create");
+}
+
+/** The `reports done` entry, for usage errors raised outside parseArgs. */
+function reportsDone(): Command | undefined {
+  return commands.find((c) => c.words.join(" ") === "reports done");
+}
+
+// --- reports ---------------------------------------------------------------------------------------
+
+/** An instant as the operator reads it: 2026-12-02 12:04（日本時間）. */
+function japanTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Asia/Tokyo",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(date);
+  return `${parts}（日本時間）`;
+}
+
+/** The data key that opens reports' contacts: DATA_ENCRYPTION_KEY, else the one `npm start` keeps beside a database file. */
+function reportKeyText(target: Target): string | undefined {
+  const fromEnv = nonEmpty(process.env["DATA_ENCRYPTION_KEY"]);
+  if (fromEnv !== undefined) return fromEnv;
+  const file = filePath(target.url);
+  if (file === undefined) return undefined;
+  const beside = `${file.path}.data-key`;
+  return existsSync(beside) ? nonEmpty(readFileSync(beside, "utf8")) : undefined;
+}
+
+interface ListedReport {
+  id: string;
+  handledAt: string | null;
+  /** The block printed for it. */
+  text: string;
+}
+
+/** The reports, newest first (open ones only unless `all`), each as the block the operator reads. */
+async function listReports(input: { all: boolean; target: Parameters<typeof resolveTarget>[0] }): Promise<ListedReport[]> {
+  const [orm, schema, report, secretBox, catalogue, reportService] = await Promise.all([
+    import("drizzle-orm"),
+    import("../db/schema/index.ts"),
+    import("../edge/domain/report.ts"),
+    import("../edge/security/secret-box.ts"),
+    import("../edge/services/catalogue.ts"),
+    import("../edge/services/reports.ts"),
+  ]);
+  return onTarget(input.target, async (db, target) => {
+    const { client, db: conn } = db.connectNode(target.url, target.authToken);
+    try {
+      const { reports } = schema;
+      const rows = await conn
+        .select()
+        .from(reports)
+        .where(input.all ? undefined : orm.isNull(reports.handledAt))
+        .orderBy(orm.desc(reports.receivedAt), orm.desc(reports.id));
+      const keyText = rows.some((r) => r.contactBox !== null) ? reportKeyText(target) : undefined;
+      let key: CryptoKey | undefined;
+      if (keyText !== undefined) {
+        try {
+          key = await secretBox.importDataKey(keyText);
+        } catch {
+          key = undefined;
+        }
+      }
+      const agencies = catalogue.catalogue().byId;
+      // Whatever is in the table is shown as text: controls (terminal escapes) never reach the terminal.
+      const safe = (text: string, multiline = false) => report.cleanText(text, multiline);
+      const listed: ListedReport[] = [];
+      for (const r of rows) {
+        const agency = agencies.get(r.agencyId);
+        let contact = "（なし）";
+        if (r.contactBox !== null) {
+          if (key === undefined) contact = "（暗号化されています。DATA_ENCRYPTION_KEY を指定すると表示します）";
+          else {
+            try {
+              contact = safe(new TextDecoder().decode(await secretBox.open(key, r.contactBox, reportService.contactContext(r.id))));
+            } catch {
+              contact = "（開けません。DATA_ENCRYPTION_KEY がこのデータベースの鍵と違います）";
+            }
+          }
+        }
+        const message = safe(r.message, true).split("\n").join("\n          ");
+        const lines = [
+          `受付番号: ${safe(r.id)}  受付: ${japanTime(r.receivedAt)}  ${r.handledAt === null ? "未対応" : `対応済み（${japanTime(r.handledAt)}）`}`,
+          `発注者:   ${safe(r.agencyId)} ${agency === undefined ? "（現在のデータにない ID）" : report.agencyLabel(agency)}`,
+          `内容:     ${message}`,
+          `出典:     ${r.sourceUrl === null ? "（なし）" : safe(r.sourceUrl)}`,
+          `連絡先:   ${contact}`,
+        ];
+        listed.push({ id: r.id, handledAt: r.handledAt, text: lines.join("\n") });
+      }
+      return listed;
+    } finally {
+      client.close();
+    }
+  });
+}
+
+/** Set a report's handled_at once (the table's trigger refuses any other change). */
+async function markReportDone(
+  id: string,
+  values: Parameters<typeof resolveTarget>[0],
+): Promise<{ kind: "done" | "already"; handledAt: string } | { kind: "missing" }> {
+  const [orm, schema] = await Promise.all([import("drizzle-orm"), import("../db/schema/index.ts")]);
+  return onTarget(values, async (db, target) => {
+    const { client, db: conn } = db.connectNode(target.url, target.authToken);
+    try {
+      const { reports } = schema;
+      const now = new Date().toISOString();
+      const updated = await conn
+        .update(reports)
+        .set({ handledAt: now })
+        .where(orm.and(orm.eq(reports.id, id), orm.isNull(reports.handledAt)))
+        .returning({ handledAt: reports.handledAt });
+      if (updated.length === 1) return { kind: "done", handledAt: now };
+      const [row] = await conn.select({ handledAt: reports.handledAt }).from(reports).where(orm.eq(reports.id, id));
+      if (row === undefined) return { kind: "missing" };
+      return { kind: "already", handledAt: row.handledAt ?? now };
+    } finally {
+      client.close();
+    }
+  });
 }
 
 // --- staff accounts ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,9 @@ import { connectNode, MIGRATIONS, prepareDatabase } from "../../db/node.ts";
 import { type HranaServer, startHranaServer } from "../../db/server/hrana.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../edge/domain/accounts.ts";
 import { verifyPassword } from "../../edge/security/password.ts";
+import { importDataKey, seal } from "../../edge/security/secret-box.ts";
 import { appendAudit, sealAudit, verifyAudit } from "../../edge/services/audit.ts";
+import { contactContext } from "../../edge/services/reports.ts";
 import { DEMO_CONTRACTOR_EMAIL, DEMO_IDS, DEMO_STAFF_EMAIL, ensureDemoAccounts } from "../../scripts/demo-accounts.ts";
 import { freePort } from "../../scripts/serve.ts";
 
@@ -514,5 +516,71 @@ describe("demo accounts (npm start)", slow, () => {
   it("refuses a database that is not on this machine", async () => {
     await expect(ensureDemoAccounts("libsql://production-example.turso.io")).rejects.toThrow(/this machine only/);
     await expect(ensureDemoAccounts("https://db.example.com")).rejects.toThrow(/this machine only/);
+  });
+});
+
+describe("reports list and reports done", slow, () => {
+  const DATA_KEY = "dGVzdC1vbmx5LWRhdGEtZW5jcnlwdGlvbi1rZXktMzI=";
+  const insert = (url: string, row: (string | null)[]) =>
+    query(url, "INSERT INTO reports (id, agency_id, message, source_url, contact_box, received_at) VALUES (?, ?, ?, ?, ?, ?)", row);
+
+  it("lists open reports newest first with the agency's name and the contact opened, then marks one done", async () => {
+    const url = await preparedFile("reports.db", { seed: false });
+    const file = url.slice("file:".length);
+    await writeFile(`${file}.data-key`, `${DATA_KEY}\n`, { mode: 0o600 });
+    const box = await seal(await importDataKey(DATA_KEY), new TextEncoder().encode("reporter@example.jp"), contactContext("AAAAAAAAA1"));
+    await insert(url, [
+      "AAAAAAAAA1",
+      "462161",
+      "開始日が令和7年4月1日に\n変わりました",
+      "https://www.city.hioki.kagoshima.jp/a.html",
+      box,
+      "2026-12-01T01:00:00.000Z",
+    ]);
+    // Text put in the table by other means: a terminal escape never reaches the terminal.
+    await insert(url, ["AAAAAAAAA2", "999999", "色\u001b[31m赤\u0007", null, null, "2026-12-02T01:00:00.000Z"]);
+    await insert(url, ["AAAAAAAAA3", "462161", "古い報告", null, null, "2026-11-01T01:00:00.000Z"]);
+    await query(url, "UPDATE reports SET handled_at = '2026-11-02T00:00:00.000Z' WHERE id = 'AAAAAAAAA3'");
+
+    const listed = await cli(["reports", "list", "--url", url]);
+    expect(listed.stderr).toBe("");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("未対応の報告 2 件");
+    expect(listed.stdout.indexOf("AAAAAAAAA2")).toBeLessThan(listed.stdout.indexOf("AAAAAAAAA1"));
+    expect(listed.stdout).not.toContain("AAAAAAAAA3");
+    expect(listed.stdout).toContain("受付: 2026-12-01 10:00（日本時間）");
+    expect(listed.stdout).toContain("462161 日置市（鹿児島県）");
+    expect(listed.stdout).toContain("999999 （現在のデータにない ID）");
+    expect(listed.stdout).toContain("開始日が令和7年4月1日に\n          変わりました");
+    expect(listed.stdout).toContain("https://www.city.hioki.kagoshima.jp/a.html");
+    expect(listed.stdout).toContain("連絡先:   reporter@example.jp");
+    expect(listed.stdout).toContain("色[31m赤");
+    expect(listed.stdout).not.toContain("\u001b");
+    expect(listed.stdout).not.toContain("\u0007");
+
+    const all = await cli(["reports", "list", "--all", "--url", url]);
+    expect(all.stdout).toContain("報告 3 件（未対応 2 件、対応済み 1 件）");
+    expect(all.stdout).toContain("AAAAAAAAA3");
+    expect(all.stdout).toContain("対応済み（2026-11-02 09:00（日本時間））");
+
+    // Without the key the contact stays sealed.
+    await rm(`${file}.data-key`);
+    expect((await cli(["reports", "list", "--url", url])).stdout).toContain("暗号化されています");
+    expect((await cli(["reports", "list", "--url", url], { DATA_ENCRYPTION_KEY: DATA_KEY })).stdout).toContain("reporter@example.jp");
+
+    const done = await cli(["reports", "done", "aaaaaaaaa1", "--url", url]);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain("受付番号 AAAAAAAAA1 を対応済みにしました");
+    expect((await query(url, "SELECT handled_at FROM reports WHERE id = 'AAAAAAAAA1'"))[0]?.["handled_at"]).toMatch(/^\d{4}-/);
+    expect((await cli(["reports", "done", "AAAAAAAAA1", "--url", url])).stdout).toContain("既に対応済みです");
+    expect((await cli(["reports", "list", "--url", url])).stdout).toContain("未対応の報告 1 件");
+
+    const missing = await cli(["reports", "done", "ZZZZZZZZZZ", "--url", url]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("受付番号 ZZZZZZZZZZ の報告はありません");
+    noStackTrace(missing.stderr);
+    const noId = await cli(["reports", "done", "--url", url]);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toContain("受付番号を指定してください");
   });
 });
