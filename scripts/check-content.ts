@@ -3,7 +3,15 @@
 import { readFileSync } from "node:fs";
 import { type ContentFiles, checkContent } from "../edge/domain/content-check.ts";
 
-const names = ["sources.json", "prefectures.json", "municipalities.json", "bodies.json", "adoptions.json", "guarantors.json"] as const;
+const names = [
+  "sources.json",
+  "prefectures.json",
+  "municipalities.json",
+  "bodies.json",
+  "adoptions.json",
+  "guarantors.json",
+  "searches.json",
+] as const;
 const files = {} as Record<(typeof names)[number], unknown>;
 const unreadable: string[] = [];
 for (const name of names) {
@@ -22,7 +30,12 @@ console.log(
     .map(([k, n]) => `${k} ${n}`)
     .join(", ")})`,
 );
-console.log(`adoptions: ${counts.adoptions} (without a start date: ${counts.undatedAdoptions})`);
+console.log(
+  `adoptions: ${counts.adoptions} (without a start date: ${counts.undatedAdoptions}; not adopted: ${counts.notAdopted}); ` +
+    `citations ${Object.entries(counts.certainty)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(", ")}; searched without a source: ${counts.searches}`,
+);
 console.log(
   `branches: ${Object.entries(counts.branches)
     .map(([g, n]) => `${g} ${n}`)

@@ -5,7 +5,7 @@ import { defineCollection } from "astro:content";
 import { readFile } from "node:fs/promises";
 import { glob } from "astro/loaders";
 import { z } from "zod";
-import { Adoption, Body, BodyFields, Guarantor, Municipality, Prefecture, SourceDocument } from "../edge/domain/content-schema.ts";
+import { Adoption, Body, BodyFields, Guarantor, Municipality, Prefecture, Search, SourceDocument } from "../edge/domain/content-schema.ts";
 
 type Shape = z.core.$ZodLooseShape;
 
@@ -61,4 +61,5 @@ export const collections = {
   adoptions: jsonCollection("adoptions.json", Adoption, (a) => a.agencyId),
   sources: jsonCollection("sources.json", SourceDocument, (s) => s.id),
   guarantors: jsonCollection("guarantors.json", Guarantor, (g) => g.id),
+  searches: jsonCollection("searches.json", Search, (s) => s.agencyId),
 };

@@ -1,6 +1,6 @@
 // The Agency model of the public contract (API.md), built from the fact files in content/.
 import { z } from "zod";
-import type { Adoption, Body, Municipality, Prefecture, SourceDocument } from "./content-schema.ts";
+import type { Adoption, Body, Municipality, Prefecture, Search, SourceDocument } from "./content-schema.ts";
 import type { AgencyRule } from "./eligibility.ts";
 import { AdoptionStatus, AgencyKind, Basis, ElectronicGuaranteeKind, GuarantorId, Issuer, labels, WorkType } from "./vocabulary.ts";
 
@@ -48,13 +48,21 @@ export const AgencySchema = z
       guarantors: z.array(GuarantorId),
       usage: z.object({ asOf: z.iso.date(), advanceGuarantees: z.number(), electronic: z.number(), ratePercent: z.number() }).nullable(),
       uncertain: z.string().nullable(),
+      conflicts: z
+        .array(z.object({ field: z.enum(["state", "startsOn", "basis"]), note: z.string() }))
+        .describe("資料どうしの食い違い（新しい資料の記載を採用）"),
+      searchedOn: z.iso.date().nullable().describe("資料が見つからなかった発注者について、最後に公開資料を探した日"),
     }),
     sources: z.array(
       z.object({
-        document: z.string().describe("出典資料（seed ファイル名）"),
+        document: z.string().describe("出典資料の id（資料ファイル名、またはウェブページの w-…）"),
         asOf: z.iso.date(),
         title: z.string(),
         publisher: z.string(),
+        url: z.string().nullable().describe("ウェブページの出典のアドレス（資料ファイルは null）"),
+        certainty: z
+          .enum(["stated", "announced", "listed"])
+          .describe("stated: 発注者自身 / announced: 保証事業会社のお知らせ・業界紙 / listed: 保証事業会社の導入団体一覧"),
         locator: z.string(),
       }),
     ),
@@ -69,13 +77,19 @@ export interface AgencyFacts {
   bodies: readonly Body[];
   adoptions: readonly Adoption[];
   sources: readonly SourceDocument[];
+  /** The last searches for agencies no source speaks of (content/searches.json). */
+  searches?: readonly Search[];
 }
 
 export const agencyPath = (id: string): string => `/agencies/${id}/`;
 
-/** adopted from its start date on; scheduled before it; a listed agency without a date is adopted. */
-export function statusOn(adoption: Pick<Adoption, "startsOn"> | undefined, today: string): AdoptionStatus {
+/**
+ * adopted from its start date on; scheduled before it; a listed agency without a date is adopted;
+ * none where the newest source says it has not adopted.
+ */
+export function statusOn(adoption: Pick<Adoption, "startsOn" | "state"> | undefined, today: string): AdoptionStatus {
   if (adoption === undefined) return "unknown";
+  if (adoption.state === "none") return "none";
   if (adoption.startsOn === null) return "adopted";
   return adoption.startsOn <= today ? "adopted" : "scheduled";
 }
@@ -96,6 +110,7 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
   const prefByCode = new Map(facts.prefectures.map((p) => [p.code, p]));
   const docById = new Map(facts.sources.map((s) => [s.id, s]));
   const adoptionById = new Map(facts.adoptions.map((a) => [a.agencyId, a]));
+  const searchedOn = new Map((facts.searches ?? []).map((s) => [s.agencyId, s.searchedOn]));
 
   const make = (
     base: Pick<Agency, "id" | "name" | "kana" | "kind" | "aliases" | "aliasKana" | "location"> & { prefCode: number | null },
@@ -124,11 +139,21 @@ export function buildAgencies(facts: AgencyFacts, today: string): Agency[] {
         guarantors: adoption?.guarantors ?? [],
         usage: adoption?.usage ?? null,
         uncertain: adoption?.uncertain ?? null,
+        conflicts: adoption?.conflicts ?? [],
+        searchedOn: searchedOn.get(base.id) ?? null,
       },
       sources: (adoption?.sources ?? []).map((s) => {
         const doc = docById.get(s.document);
         if (doc === undefined) throw new Error(`unknown source document ${s.document}`);
-        return { document: s.document, asOf: doc.asOf, title: doc.title, publisher: doc.publisher, locator: s.locator };
+        return {
+          document: s.document,
+          asOf: doc.asOf,
+          title: doc.title,
+          publisher: doc.publisher,
+          url: doc.url ?? null,
+          certainty: s.certainty,
+          locator: s.locator,
+        };
       }),
     };
   };

@@ -7,10 +7,18 @@ const isoDate = z.iso.date();
 const hiragana = z.string().regex(/^[\u3041-\u309f\u30fc\s・ー]+$/u, "読みはひらがなで記入してください");
 const agencyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id は英小文字・数字・ハイフン");
 
-/** A seed document: one leaflet or notice, with the date its facts are true as of. */
+/** A seed file's name, e.g. "001_0b938be883b26a85.txt". */
+export const SEED_SOURCE_ID = /^\d{3}_[0-9a-f]{16}\.txt$/;
+/** A public web page's id: "w-" and the first 8 hex digits of the SHA-1 of its URL. */
+export const WEB_SOURCE_ID = /^w-[0-9a-f]{8}$/;
+
+/**
+ * A source: a seed document (one leaflet or notice) or a public web page (an agency's announcement,
+ * a guarantor's news, a trade-press article), with the date its facts are true as of.
+ */
 export const SourceDocument = z.strictObject({
-  /** The seed file name, e.g. "001_0b938be883b26a85.txt": what `sources[].document` cites. */
-  id: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/),
+  /** What `sources[].document` cites: the seed file name, or w-… for a web page. */
+  id: z.string().refine((id) => SEED_SOURCE_ID.test(id) || WEB_SOURCE_ID.test(id), "id は資料ファイル名か w- と16進8桁"),
   title: z.string().min(1),
   publisher: z.string().min(1),
   /**
@@ -26,6 +34,10 @@ export const SourceDocument = z.strictObject({
       locator: z.string().min(1),
     })
     .nullable(),
+  /** A web source's own address (required for w- ids; seeds have none). */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The stored copy the facts were read from, where it is not `url` itself (a search engine's cache). */
+  copy: z.url({ protocol: /^https?$/ }).optional(),
   /** The date the document's facts are stated as of. */
   asOf: isoDate,
   /** True when the document carries no date and asOf is inferred (see asOfNote). */
@@ -98,8 +110,17 @@ export const ScopeRule = z.strictObject({
 });
 
 /** One agency's adoption of 電子保証, as the seeds state it. Absent facts are null, never guessed. */
+/** How sure a source is: the agency itself, a guarantor's news or the trade press, a guarantor's list. */
+export const Certainty = z.enum(["stated", "announced", "listed"]);
+export type Certainty = z.infer<typeof Certainty>;
+
+/** The fields an adoption's sources can disagree on; a disagreement must be marked in `conflicts`. */
+export const ConflictField = z.enum(["state", "startsOn", "basis"]);
+
 export const Adoption = z.strictObject({
   agencyId,
+  /** "none": a source says the agency has not adopted (as of its date); absent means adopted. */
+  state: z.enum(["adopted", "none"]).optional(),
   /** null when the source lists the agency as adopted without a start date (seed 003's body list). */
   startsOn: isoDate.nullable(),
   /** "month" when the source gives only a month ("R5.6"): startsOn is then the 1st. */
@@ -118,7 +139,8 @@ export const Adoption = z.strictObject({
     to: z.array(z.strictObject({ guarantees: z.array(ElectronicGuaranteeKind).nullable(), office: z.string().min(1) })),
     note: z.string().nullable(),
   }),
-  guarantors: z.array(GuarantorId).min(1),
+  /** The guarantors the sources name as handling it (empty when none is named). */
+  guarantors: z.array(GuarantorId),
   usage: z
     .strictObject({
       asOf: isoDate,
@@ -132,12 +154,27 @@ export const Adoption = z.strictObject({
   sources: z
     .array(
       z.strictObject({
-        document: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/),
+        document: z.string().min(1),
         /** Where in the document (page, table row, Q&A) and what it says there. */
         locator: z.string().min(1),
+        certainty: Certainty,
+        /**
+         * What this source states, where the agency has more than one source: the check compares
+         * them with each other and with the adoption's own values.
+         */
+        states: z
+          .strictObject({
+            state: z.enum(["adopted", "none"]).optional(),
+            startsOn: isoDate.optional(),
+            startsOnPrecision: z.enum(["day", "month"]).optional(),
+            basis: Basis.optional(),
+          })
+          .optional(),
       }),
     )
     .min(1),
+  /** Disagreements between the sources, each settled for the newer source (Japanese note shown on the page). */
+  conflicts: z.array(z.strictObject({ field: ConflictField, note: z.string().min(1) })).optional(),
 });
 export type Adoption = z.infer<typeof Adoption>;
 
@@ -166,3 +203,12 @@ export const Guarantor = z.strictObject({
   branches: z.array(Branch),
 });
 export type Guarantor = z.infer<typeof Guarantor>;
+
+/** The last search for an agency that no source speaks of: an honest "unknown" with its date. */
+export const Search = z.strictObject({
+  agencyId,
+  searchedOn: isoDate,
+  /** What was searched (in Japanese), for the next person to search further. */
+  note: z.string().min(1),
+});
+export type Search = z.infer<typeof Search>;

@@ -111,7 +111,12 @@ export function checkEligibility(rule: AgencyRule, input: EligibilityInput): Eli
     );
   }
   if (rule.status === "none") {
-    return refuse("agency_not_adopted", `${rule.name}は電子保証を導入していません。書面の保証証書で提出してください。`);
+    // A source said it had not adopted, as of its date: it may have since.
+    reasons.push({
+      code: "agency_not_adopted",
+      message: `${rule.name}は、資料の時点では電子保証を導入していないとされています。その後に導入したかどうかは資料にありません。`,
+    });
+    return decide("uncertain");
   }
   if (rule.status === "unknown") {
     reasons.push({

@@ -3,9 +3,10 @@ import adoptions from "../../content/adoptions.json" with { type: "json" };
 import bodies from "../../content/bodies.json" with { type: "json" };
 import municipalities from "../../content/municipalities.json" with { type: "json" };
 import prefectures from "../../content/prefectures.json" with { type: "json" };
+import searches from "../../content/searches.json" with { type: "json" };
 import sources from "../../content/sources.json" with { type: "json" };
 import { type Agency, type AgencyFacts, buildAgencies } from "../domain/agency.ts";
-import { Adoption, Body, Municipality, Prefecture, SourceDocument } from "../domain/content-schema.ts";
+import { Adoption, Body, Municipality, Prefecture, Search, SourceDocument } from "../domain/content-schema.ts";
 import { todayInJapan } from "../domain/era.ts";
 import { type IndexedDoc, indexDocs, searchOrder, searchOrSuggest } from "../domain/search.ts";
 
@@ -26,6 +27,7 @@ function loadFacts(): AgencyFacts {
     bodies: Body.array().parse(bodies),
     adoptions: Adoption.array().parse(adoptions),
     sources: SourceDocument.array().parse(sources),
+    searches: Search.array().parse(searches),
   };
   return facts;
 }

@@ -2,7 +2,7 @@
 // states its facts as of (資料の時点) and the publisher's page, never the seed's file name (which stays
 // in the data and the API as `document`). Also the date of the evidence shown beside the status.
 import type { Agency } from "../../edge/domain/agency.ts";
-import type { SourceDocument } from "../../edge/domain/content-schema.ts";
+import { type Certainty, SEED_SOURCE_ID, type SourceDocument } from "../../edge/domain/content-schema.ts";
 
 export interface SourceView {
   /** The document's entry on the 出典一覧 page. */
@@ -17,10 +17,23 @@ export interface SourceView {
   link: { url: string; label: string } | null;
   /** Where in the document the facts stand. */
   locator: string;
+  /** A web source's own page, or null. */
+  url: string | null;
+  certainty: Certainty;
 }
 
-/** The 出典一覧 page's anchor of a document: its three-digit number (#doc-001). */
-export const sourceHref = (document: string): string => `/sources/#doc-${document.slice(0, 3)}`;
+/** Who says it, as the page explains a source's certainty. */
+export const certaintyLabels: Record<Certainty, string> = {
+  stated: "発注者自身の公表",
+  announced: "保証事業会社のお知らせ・業界紙の報道",
+  listed: "保証事業会社の導入発注者一覧",
+};
+
+/** The 出典一覧 page's anchor of a source: a seed's three-digit number (doc-001), a web page's id (doc-w-…). */
+export const sourceAnchor = (document: string): string => `doc-${SEED_SOURCE_ID.test(document) ? document.slice(0, 3) : document}`;
+
+/** The source's entry on the 出典一覧 page. */
+export const sourceHref = (document: string): string => `/sources/#${sourceAnchor(document)}`;
 
 export function sourceViews(cited: Agency["sources"], documents: readonly SourceDocument[]): SourceView[] {
   const byId = new Map(documents.map((d) => [d.id, d]));
@@ -34,6 +47,8 @@ export function sourceViews(cited: Agency["sources"], documents: readonly Source
       inferred: doc?.asOfInferred ?? false,
       link: doc?.link == null ? null : { url: doc.link.url, label: doc.link.label },
       locator: s.locator,
+      url: s.url,
+      certainty: s.certainty,
     };
   });
 }

@@ -15,6 +15,8 @@ export interface AgencyView extends AgencyFields {
   status: AdoptionStatus;
   /** Whether the breadcrumbs go through the prefecture (every agency in a prefecture but the prefecture itself). */
   prefectureCrumb: boolean;
+  /** When the public material was last searched in vain for this agency (content/searches.json), or null. */
+  searchedOn: string | null;
 }
 
 /**
@@ -60,6 +62,7 @@ export function agencyView(agency: Agency, websites: ReadonlyMap<string, string>
     prefecturePath: inPrefecture ? prefecturePath : null,
     prefectureCrumb: inPrefecture && agency.kind !== "prefecture",
     website: municipal ? (websites.get(agency.id) ?? null) : null,
+    searchedOn: agency.adoption.searchedOn,
   };
 }
 
@@ -77,12 +80,14 @@ export function templateView(variant: OfflineVariant): AgencyView {
     prefecturePath: shape.prefecture ? placeholder("prefecturePath") : null,
     prefectureCrumb: shape.prefectureCrumb,
     website: shape.website ? placeholder("website") : null,
+    searchedOn: null,
   };
 }
 
 /** The template an unknown agency's page can be built from, or null when it must be precached as a file. */
 export function offlineVariant(view: AgencyView): OfflineVariant | null {
-  if (view.status !== "unknown") return null;
+  // A searched agency's page says when: one of a kind, precached as a file.
+  if (view.status !== "unknown" || view.searchedOn !== null) return null;
   // Astro writes an empty attribute as a bare name (href, not href=""): leave such oddities to real files.
   const values = [view.name, view.kana, view.kindLabel, view.prefectureName, view.prefecturePath, view.website];
   if (values.some((v) => v === "")) return null;

@@ -19,13 +19,14 @@ export interface SiteCatalogue {
 }
 
 async function load(): Promise<SiteCatalogue> {
-  const [prefectures, municipalities, bodies, adoptions, sources, guarantors] = await Promise.all([
+  const [prefectures, municipalities, bodies, adoptions, sources, guarantors, searches] = await Promise.all([
     getCollection("prefectures"),
     getCollection("municipalities"),
     getCollection("bodies"),
     getCollection("adoptions"),
     getCollection("sources"),
     getCollection("guarantors"),
+    getCollection("searches"),
   ]);
   const builtOn = todayInJapan();
   const agencies = buildAgencies(
@@ -35,6 +36,7 @@ async function load(): Promise<SiteCatalogue> {
       bodies: bodies.map((e) => e.data),
       adoptions: adoptions.map((e) => strip(e.data)),
       sources: sources.map((e) => e.data),
+      searches: searches.map((e) => strip(e.data)),
     },
     builtOn,
   );

@@ -230,13 +230,13 @@ describe("submit rules (422 with the field path and a Japanese message)", () => 
     const errors = await submitErrors(withGuarantees([{ kind: "contract" }]));
     expect(errors.map((e) => e.field).sort()).toEqual(["guarantees.0.amount", "guarantees.0.delivery"]);
   });
-  it("refuses electronic delivery for an agency with no adoption on record (東京都)", async () => {
+  it("refuses electronic delivery for an agency with no adoption on record (札幌市)", async () => {
     const body = withProject(
-      { agencyId: "130001", beneficiary: "東京都知事" },
+      { agencyId: "011002", beneficiary: "札幌市長" },
       withGuarantees([{ kind: "contract", amount: 5_000_000, delivery: "electronic" }]),
     );
     expect(await errorAt(body, "guarantees.0.delivery")).toMatch(
-      /^契約保証は電子保証を選べません（東京都が電子保証を導入したかどうかは、このガイドの資料にはありません/,
+      /^契約保証は電子保証を選べません（札幌市が電子保証を導入したかどうかは、このガイドの資料にはありません/,
     );
     expect(await submitErrors(withGuarantees([{ kind: "contract", amount: 5_000_000, delivery: "paper" }], body))).toEqual([]);
   });

@@ -180,22 +180,30 @@ describe("GET /api/v1/eligibility", () => {
     expect(survey.verdict).toBe("uncertain");
     expect(survey.reasons.map((r) => r.code)).toContain("work_not_stated");
     expect(survey.reasons.at(-1)?.message).toContain("契約担当課");
-    // 東京都: no source says anything: 要確認 (not 対象外).
-    const tokyo = await ask("agency=130001&guarantee=advance&work=construction&contractedOn=2025-07-01");
+    // 札幌市: no source says anything: 要確認 (not 対象外).
+    const sapporo = await ask("agency=011002&guarantee=advance&work=construction&contractedOn=2025-07-01");
+    expect(sapporo).toMatchObject({ verdict: "uncertain", eligible: false });
+    expect(sapporo.reasons[0]?.message).toContain("導入していないとは限りません");
+    // 東京都: the trade press said it had not adopted (as of its date): still 要確認, it may have since.
+    const tokyo = await ask("agency=130001&guarantee=advance&work=construction&contractedOn=2026-07-01");
     expect(tokyo).toMatchObject({ verdict: "uncertain", eligible: false });
-    expect(tokyo.reasons[0]?.message).toContain("導入していないとは限りません");
-    // 滋賀県 (seed 003): from R6.1, the month only, no basis. A date in January 2024 is open,
+    expect(tokyo.reasons.map((r) => r.code)).toContain("agency_not_adopted");
+    // 京都府 (seed 003): from R5.1, the month only, no basis. A date in January 2023 is open,
     // one after it by both dates is 対象, a contract date alone after it leaves the bid date open.
     expect(
-      (await ask("agency=250007&guarantee=contract&work=construction&bidAnnouncedOn=2024-01-05&contractedOn=2024-01-25")).verdict,
+      (await ask("agency=260002&guarantee=contract&work=construction&bidAnnouncedOn=2023-01-05&contractedOn=2023-01-25")).verdict,
     ).toBe("uncertain");
     expect(
-      (await ask("agency=250007&guarantee=contract&work=construction&bidAnnouncedOn=2024-02-05&contractedOn=2024-03-01")).verdict,
+      (await ask("agency=260002&guarantee=contract&work=construction&bidAnnouncedOn=2023-02-05&contractedOn=2023-03-01")).verdict,
     ).toBe("eligible");
-    const contractOnly = await ask("agency=250007&guarantee=contract&work=construction&contractedOn=2024-06-01");
+    const contractOnly = await ask("agency=260002&guarantee=contract&work=construction&contractedOn=2023-06-01");
     expect(contractOnly.verdict).toBe("uncertain");
     expect(contractOnly.reasons.map((r) => r.code)).toContain("basis_unknown");
-    expect((await ask("agency=250007&guarantee=contract&work=construction&contractedOn=2023-12-20")).verdict).toBe("ineligible");
+    expect((await ask("agency=260002&guarantee=contract&work=construction&contractedOn=2022-12-20")).verdict).toBe("ineligible");
+    // 滋賀県: seed 003 gives R6.1; the prefecture's own page gives the day (2024-01-04), which closes January.
+    expect(
+      (await ask("agency=250007&guarantee=contract&work=construction&bidAnnouncedOn=2024-01-05&contractedOn=2024-01-25")).verdict,
+    ).toBe("eligible");
     // A body listed as adopted without a start date (seed 003): 要確認.
     const undated = await ask("agency=aist&guarantee=advance&work=construction&contractedOn=2025-07-01");
     expect(undated.verdict).toBe("uncertain");

@@ -36,6 +36,28 @@ describe("an agency page", () => {
   it("says 'no information', not 'no', for an agency the seeds do not mention", async () => {
     await phone.page.goto(`${base}/agencies/011002/`);
     expect(await phone.page.locator("main").textContent()).toContain("情報なし");
+    // 札幌市 was searched for in vain: the page says when (content/searches.json).
+    expect(await phone.page.locator("[data-searched]").textContent()).toMatch(/令和8年（2026年）12月2日に公開資料/);
+  });
+  it("shows a web source with its page, its date and who says it (北上市, its own announcement)", async () => {
+    await phone.page.goto(`${base}/agencies/032069/`);
+    const source = phone.page.locator("[data-source]").first();
+    expect(await source.textContent()).toContain("発注者自身の公表");
+    expect(await source.locator(".source-url a").getAttribute("href")).toMatch(/^https:\/\/www\.city\.kitakami\.iwate\.jp\//);
+    expect(await phone.page.locator("main").textContent()).toContain("令和7年（2025年）10月1日");
+  });
+  it("says on a prefecture page how many of its governments have a sourced status (北海道)", async () => {
+    await phone.page.goto(`${base}/prefectures/01/`);
+    expect(await phone.page.locator("[data-sourced]").textContent()).toMatch(
+      /資料で状況が分かる団体: \d+ \/ 180.*ほかに \d+ 団体は公開資料を探しました/s,
+    );
+  });
+  it("says 東京都 had not adopted as of the press report's date, and that it may have since", async () => {
+    await phone.page.goto(`${base}/agencies/130001/`);
+    const main = (await phone.page.locator("main").textContent()) ?? "";
+    expect(main).toMatch(/時点の資料では電子保証を導入していません/);
+    expect(main).toContain("その後に導入したかどうかは");
+    expect(await phone.page.locator("[data-source]").count()).toBeGreaterThan(0);
   });
 });
 
@@ -159,8 +181,8 @@ describe("the eligibility checker", () => {
     expect(result).toContain("測量は記載がありません");
     expect(await phone.page.locator("[data-next-step]").textContent()).toContain("契約担当課");
   });
-  it("says 要確認, not 対象外, for 東京都, of which the sources say nothing", async () => {
-    await phone.page.goto(`${base}/check/?agency=130001`);
+  it("says 要確認, not 対象外, for 札幌市, of which the sources say nothing", async () => {
+    await phone.page.goto(`${base}/check/?agency=011002`);
     await phone.page.getByLabel("保証の種類").selectOption({ label: "前払金保証" });
     await phone.page.getByLabel("業務の種類").selectOption({ label: "工事" });
     await phone.page.getByLabel("契約締結日", { exact: false }).fill("2025-07-01");

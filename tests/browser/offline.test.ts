@@ -45,7 +45,7 @@ describe("offline, after one visit", () => {
   });
   // Agencies the sources say nothing about are not downloaded: the worker builds their pages from a template.
   it.each([
-    ["/agencies/011002/", "札幌市"],
+    ["/agencies/012033/", "小樽市"],
     ["/agencies/473821/", "与那国町"],
   ])("opens %s, never downloaded, built from its template", async (path, name) => {
     const res = await page.goto(`${base}${path}`);

@@ -74,8 +74,9 @@ describe("share cards", () => {
 
   it("is not in the service worker's lists", async () => {
     const sw = await (await fetch(`${base}/sw.js`)).text();
-    const list = (name: string): string[] => JSON.parse(new RegExp(`const ${name} = (\\[.*?\\]);`).exec(sw)?.[1] ?? "null");
-    const listed = [...list("CORE"), ...list("REST")];
+    const list = <T>(name: string): T[] => JSON.parse(new RegExp(`const ${name} = (\\[.*?\\]);`).exec(sw)?.[1] ?? "null");
+    const packs = list<{ url: string; paths: string[] }>("PACKS");
+    const listed = [...list<string>("CORE"), ...packs.map((p) => p.url), ...packs.flatMap((p) => p.paths)];
     expect(listed).toContain("/agencies/462161/");
     expect(listed.filter((p) => p.startsWith("/og/"))).toEqual([]);
   });

@@ -5,6 +5,7 @@ import bodies from "../../content/bodies.json" with { type: "json" };
 import guarantors from "../../content/guarantors.json" with { type: "json" };
 import municipalities from "../../content/municipalities.json" with { type: "json" };
 import prefectures from "../../content/prefectures.json" with { type: "json" };
+import searches from "../../content/searches.json" with { type: "json" };
 import sources from "../../content/sources.json" with { type: "json" };
 import { type Agency, buildAgencies } from "../../edge/domain/agency.ts";
 import { type ContentFiles, checkContent } from "../../edge/domain/content-check.ts";
@@ -17,9 +18,11 @@ const files: ContentFiles = {
   "bodies.json": bodies,
   "adoptions.json": adoptions,
   "guarantors.json": guarantors,
+  "searches.json": searches,
 };
 const clone = <T>(value: T): T => structuredClone(value);
 const facts = {
+  searches: (searches as unknown[]).map((s) => s as { agencyId: string; searchedOn: string; note: string }),
   prefectures: Prefecture.array().parse(prefectures),
   municipalities: Municipality.array().parse(municipalities),
   bodies: Body.array().parse(bodies),
@@ -72,8 +75,14 @@ describe("content integrity", () => {
     expect(checkContent(copy).problems.length).toBeGreaterThan(0);
     expect(checkContent({ ...files, "bodies.json": { not: "an array" } }).problems).toContain("bodies.json: expected a JSON array");
   });
-  it("never calls an unmentioned agency 'none'", () => {
-    expect(agencies.filter((a) => a.adoption.status === "none")).toEqual([]);
+  it("calls an agency 'none' only where a source says so, and never an unmentioned one", () => {
+    const none = agencies.filter((a) => a.adoption.status === "none");
+    expect(none.map((a) => a.name).sort()).toEqual(["堺市", "大阪市", "東京都"].sort());
+    for (const a of none)
+      expect(
+        facts.adoptions.find((x) => x.agencyId === a.id)?.sources.some((s) => s.states?.state === "none"),
+        a.name,
+      ).toBe(true);
     expect(agency("札幌市").adoption).toMatchObject({ status: "unknown", startsOn: null, guarantors: [] });
   });
   it("names a source document and a date for every adoption", () => {
@@ -83,7 +92,8 @@ describe("content integrity", () => {
     }
   });
   it("links each source to a publisher's page its document prints, quoted in the link's locator", () => {
-    const links = Object.fromEntries(facts.sources.map((s) => [s.id.slice(0, 3), s.link?.url ?? null]));
+    const seeds = facts.sources.filter((s) => s.url === undefined);
+    const links = Object.fromEntries(seeds.map((s) => [s.id.slice(0, 3), s.link?.url ?? null]));
     expect(links).toEqual({
       "000": "https://www.wjcs.net/",
       "001": "https://www.wjcs.net/enet/enet.php",
@@ -181,5 +191,107 @@ describe("the seeds' tables, with their extraction errors fixed", () => {
   it("carries the Saga usage figures as of 2026-01-31 (seed 003)", () => {
     expect(agency("佐賀県").adoption.usage).toEqual({ asOf: "2026-01-31", advanceGuarantees: 1870, electronic: 1554, ratePercent: 83.1 });
     expect(agency("玄海町").adoption).toMatchObject({ startsOn: "2025-07-01", usage: { electronic: 13 } });
+  });
+});
+
+describe("facts from public pages (issue 9)", () => {
+  type Cite = { document: string; locator: string; certainty: string; states?: Record<string, string> };
+  type Entry = {
+    agencyId: string;
+    startsOn: string | null;
+    startsOnPrecision: string | null;
+    basis: string | null;
+    sources: Cite[];
+    conflicts?: unknown[];
+  };
+  type Source = { id: string; url?: string; asOf: string };
+  const entry = (copy: ContentFiles, id: string): Entry => {
+    const e = (copy["adoptions.json"] as Entry[]).find((a) => a.agencyId === id);
+    if (e === undefined) throw new Error(`no adoption ${id}`);
+    return e;
+  };
+  const webSource = (copy: ContentFiles): Source => {
+    const s = (copy["sources.json"] as Source[]).find((x) => x.id.startsWith("w-"));
+    if (s === undefined) throw new Error("no web source");
+    return s;
+  };
+  const problems = (copy: ContentFiles) => checkContent(copy, today).problems.join("\n");
+
+  it("cite a web page with its address, its date and a certainty for every fact", () => {
+    const web = facts.sources.filter((s) => s.id.startsWith("w-"));
+    expect(web.length).toBeGreaterThan(50);
+    for (const s of web) {
+      expect(s.url, s.id).toMatch(/^https?:\/\//);
+      expect(s.url, s.id).not.toContain("cache.yimg.jp"); // the page itself, not the copy it was read from
+    }
+    for (const a of facts.adoptions) for (const c of a.sources) expect(["stated", "announced", "listed"]).toContain(c.certainty);
+  });
+  it("refuse a web source without its address, and a date before 2022-05 or over two years ahead", () => {
+    const copy = clone(files);
+    delete webSource(copy).url;
+    expect(problems(copy)).toMatch(/needs its url/);
+    const old = clone(files);
+    webSource(old).asOf = "2021-12-01";
+    expect(problems(old)).toMatch(/outside 2022-05-01\.\.2028-11-21/);
+    const far = clone(files);
+    entry(far, "462161").startsOn = "2029-01-01";
+    expect(problems(far)).toMatch(/462161 startsOn: date 2029-01-01 outside/);
+  });
+  it("refuse a source cited twice, and two sources with one address", () => {
+    const copy = clone(files);
+    const e = entry(copy, "462161");
+    e.sources.push({ ...(e.sources[0] as Cite) });
+    expect(problems(copy)).toMatch(/duplicate source in adoption 462161/);
+    const twice = clone(files);
+    const list = twice["sources.json"] as Source[];
+    list.push({ ...webSource(twice), id: "w-00000000" });
+    expect(problems(twice)).toMatch(/duplicate source url/);
+  });
+  it("refuse sources that disagree unless the conflict is marked, and then the newer must stand", () => {
+    // 北九州市: seed 001 (R6.2) and the city's own page (2024-02-01, by bid announcement).
+    const copy = clone(files);
+    const e = entry(copy, "401005");
+    const page = e.sources.find((c) => c.document.startsWith("w-") && c.states?.["startsOn"] !== undefined);
+    if (page?.states === undefined) throw new Error("no dated web cite");
+    page.states["startsOn"] = "2024-06-01";
+    expect(problems(copy)).toMatch(/401005: sources disagree on the start, not marked in conflicts/);
+    e.conflicts = [{ field: "startsOn", note: "資料によって開始時期が異なる。" }];
+    expect(problems(copy)).toMatch(/401005: startsOn is not the newest source's \(2024-06-01\)/);
+    e.startsOn = "2024-06-01";
+    e.startsOnPrecision = "day";
+    expect(problems(copy)).not.toMatch(/401005/);
+    // A conflict marked where the sources agree is refused too.
+    const agree = clone(files);
+    entry(agree, "401005").conflicts = [{ field: "basis", note: "x" }];
+    expect(problems(agree)).toMatch(/401005: conflict on basis marked, but the sources agree/);
+  });
+  it("refuse a search record for an agency that has sources, or an unknown agency", () => {
+    const copy = clone(files);
+    (copy["searches.json"] as { agencyId: string; searchedOn: string; note: string }[]).push(
+      { agencyId: "462161", searchedOn: "2026-12-01", note: "x" },
+      { agencyId: "nope", searchedOn: "2026-12-01", note: "x" },
+    );
+    const p = problems(copy);
+    expect(p).toMatch(/search 462161: the agency has sources/);
+    expect(p).toMatch(/search nope: unknown agency/);
+  });
+  it("give every prefecture and designated city a sourced status or the date of the last search", () => {
+    const searched = new Set((searches as { agencyId: string }[]).map((s) => s.agencyId));
+    const designated = Municipality.array()
+      .parse(municipalities)
+      .filter((m) => m.designated);
+    expect(designated).toHaveLength(20);
+    const missing = [
+      ...facts.prefectures.map((p) => ({ id: p.lgcode, name: p.name })),
+      ...designated.map((m) => ({ id: m.code, name: m.name })),
+    ].filter((x) => !searched.has(x.id) && !facts.adoptions.some((a) => a.agencyId === x.id));
+    expect(missing).toEqual([]);
+  });
+  it("flip a scheduled start to adopted on its day, with nobody editing the data (fixed clock)", () => {
+    const a = facts.adoptions.find((x) => x.agencyId === "462195"); // いちき串木野市, from 2026-04-01 (its own page)
+    expect(a?.startsOn).toBe("2026-04-01");
+    const on = (day: string) => buildAgencies(facts, day).find((x) => x.id === "462195")?.adoption.status;
+    expect(on("2026-03-31")).toBe("scheduled");
+    expect(on("2026-04-01")).toBe("adopted");
   });
 });

@@ -186,8 +186,10 @@ describe("agencies without adoption facts", () => {
     expect(r.codes).toEqual(["agency_adoption_unknown"]);
     expect(r.messages[0]).toContain("導入していないとは限りません");
   });
-  it("says 対象外 where the agency has not adopted", () => {
-    expect(decided({ ...unknown, status: "none" }, {}).verdict).toBe("ineligible");
+  it("says 要確認 where a source said the agency had not adopted: it may have since (issue 9)", () => {
+    const r = decided({ ...unknown, status: "none" }, {});
+    expect(r.verdict).toBe("uncertain");
+    expect(r.codes).toContain("agency_not_adopted");
   });
   it("says 要確認 for a listed body without a start date", () => {
     const listed: AgencyRule = { ...unknown, name: "防衛省", status: "adopted" };

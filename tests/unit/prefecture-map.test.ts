@@ -60,8 +60,14 @@ describe("the adoption map", () => {
   it("fits the drawing within a few map units", () => {
     expect(model.fitRms).toBeLessThan(6);
   });
-  it("shades a prefecture without sources as 資料なし, not as 0 (青森県, 新潟県: no source names any of their agencies)", () => {
-    const byName = new Map(model.prefectures.map((p) => [p.name, p]));
+  it("shades a prefecture without sources as 資料なし, not as 0 (青森県 and 新潟県 with their sources taken away)", () => {
+    // Every prefecture has a source now (issue 9): take two prefectures' sources away to see the shade.
+    const unsourced = agencies.map((a) =>
+      a.prefectureCode === 2 || a.prefectureCode === 15
+        ? { ...a, adoption: { ...a.adoption, status: "unknown" as const }, sources: [] }
+        : a,
+    );
+    const byName = new Map(buildMapModel(unsourced, Prefecture.array().parse(prefectures)).prefectures.map((p) => [p.name, p]));
     expect(byName.get("青森県")).toMatchObject({ shade: NO_SOURCES, sourced: 0 });
     expect(byName.get("新潟県")).toMatchObject({ shade: NO_SOURCES, sourced: 0 });
     expect(byName.get("鹿児島県")?.shade).not.toBe(NO_SOURCES);

@@ -96,10 +96,10 @@ describe("the cards' facts", () => {
     expect(shareImageAlt(card("agency", "462161"))).toBe("日置市の電子保証: 導入済み、開始日 令和7年（2025年）6月1日、基準 入札公告日");
   });
   it("give the month alone where the source gives only the month, and 記載なし where it gives no date or rule", () => {
-    expect(card("agency", "460001")).toMatchObject({
-      name: "鹿児島県",
+    expect(card("agency", "450006")).toMatchObject({
+      name: "宮崎県",
       context: "都道府県",
-      start: "令和7年（2025年）4月",
+      start: "令和5年（2023年）4月",
       basis: "記載なし",
     });
     expect(card("agency", "jrtt")).toMatchObject({ context: "独立行政法人等", start: "記載なし", basis: "記載なし" });
@@ -109,8 +109,16 @@ describe("the cards' facts", () => {
     const here = agencies.filter((a) => a.prefectureCode === 46);
     expect(kagoshima.adopted).toBe(here.filter((a) => a.adoption.status === "adopted").length);
     expect(kagoshima.adopted).toBeGreaterThan(0);
-    expect(card("prefecture", "02")).toMatchObject({ name: "青森県", adopted: null } satisfies Partial<PrefectureCard>);
-    expect(shareImageAlt(card("prefecture", "02"))).toContain("資料なし");
+    // Every prefecture has a source now (issue 9): take 青森県's away to see 資料なし.
+    const unsourced = agencies.map((a) =>
+      a.prefectureCode === 2 ? { ...a, adoption: { ...a.adoption, status: "unknown" as const }, sources: [] } : a,
+    );
+    const aomori = shareCards({ agencies: unsourced, prefectures: prefectureRows, builtOn: "2026-11-21" }).find(
+      (c) => c.kind === "prefecture" && c.id === "02",
+    ) as Extract<ShareCard, { kind: "prefecture" }>;
+    expect(aomori).toMatchObject({ name: "青森県", adopted: null } satisfies Partial<PrefectureCard>);
+    expect(shareImageAlt(aomori)).toContain("資料なし");
+    expect(card("prefecture", "02").adopted).toBe(agencies.filter((a) => a.prefectureCode === 2 && a.adoption.status === "adopted").length);
   });
   it("count the adopting agencies on the home card", () => {
     expect(card("home", "home").adopted).toBe(agencies.filter((a) => a.adoption.status === "adopted").length);
