@@ -1,17 +1,9 @@
 // Validates every fact file in content/ (see edge/domain/content-check.ts); exits 1 on a problem.
 // Usage: npm run content:check
 import { readFileSync } from "node:fs";
-import { type ContentFiles, checkContent } from "../edge/domain/content-check.ts";
+import { CONTENT_FILES, type ContentFiles, checkContent } from "../edge/domain/content-check.ts";
 
-const names = [
-  "sources.json",
-  "prefectures.json",
-  "municipalities.json",
-  "bodies.json",
-  "adoptions.json",
-  "guarantors.json",
-  "searches.json",
-] as const;
+const names = CONTENT_FILES;
 const files = {} as Record<(typeof names)[number], unknown>;
 const unreadable: string[] = [];
 for (const name of names) {

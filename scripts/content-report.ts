@@ -10,20 +10,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type ContentFiles, checkContent } from "../edge/domain/content-check.ts";
+import { CONTENT_FILES, type ContentFiles, checkContent } from "../edge/domain/content-check.ts";
 import { todayInJapan } from "../edge/domain/era.ts";
 import { compareContent, headline, renderContentReport, SNAPSHOT_FILES, snapshotFrom } from "./content-report-lib.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const CHECKED: readonly (keyof ContentFiles)[] = [
-  "sources.json",
-  "prefectures.json",
-  "municipalities.json",
-  "bodies.json",
-  "adoptions.json",
-  "guarantors.json",
-  "searches.json",
-];
+const CHECKED: readonly (keyof ContentFiles)[] = CONTENT_FILES;
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run content:report -- [--since REF] [--out FILE] [--today YYYY-MM-DD]`);

@@ -26,6 +26,17 @@ export interface ContentFiles {
   "searches.json": unknown;
 }
 
+/** Every fact file checkContent reads, in content/. */
+export const CONTENT_FILES = [
+  "sources.json",
+  "prefectures.json",
+  "municipalities.json",
+  "bodies.json",
+  "adoptions.json",
+  "guarantors.json",
+  "searches.json",
+] as const satisfies readonly (keyof ContentFiles)[];
+
 /** The first 電子保証 (国土交通省, May 2022): no fact can be older. */
 export const FIRST_DAY = "2022-05-01";
 
