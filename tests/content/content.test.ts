@@ -77,7 +77,7 @@ describe("content integrity", () => {
   });
   it("calls an agency 'none' only where a source says so, and never an unmentioned one", () => {
     const none = agencies.filter((a) => a.adoption.status === "none");
-    expect(none.map((a) => a.name).sort()).toEqual(["堺市", "大阪市", "東京都"].sort());
+    expect(none.map((a) => a.name).sort()).toEqual(["堺市", "大阪市", "東京都", "静岡市"].sort());
     for (const a of none)
       expect(
         facts.adoptions.find((x) => x.agencyId === a.id)?.sources.some((s) => s.states?.state === "none"),
