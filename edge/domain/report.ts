@@ -75,6 +75,7 @@ export const REPORT_MESSAGES = {
   agencyMissing: "発注者を指定してください",
   agencyLong: "発注者の ID が長すぎます",
   agencyUnknown: "該当する発注者が見つかりません",
+  agencyAmbiguous: "同じ名前の発注者が複数あります。都道府県名を付けて入力してください（例: 鹿児島県日置市）",
   messageMissing: "訂正・追加の内容を入力してください",
   messageLong: `訂正・追加の内容は${REPORT_MESSAGE_MAX}文字以内で入力してください`,
   urlInvalid: "出典の URL は http:// または https:// で始まるアドレスを入力してください",
@@ -124,17 +125,23 @@ export interface NamedAgency {
 }
 
 /**
- * The agency a person typed in the form without JavaScript (or changed): its id, its name, or its
- * prefecture and name together (鹿児島県日置市). `ambiguous` when a name alone fits several.
+ * The agency a person typed in the form (without JavaScript, or changed): its id, its name, or its
+ * prefecture and name together (鹿児島県日置市, 日置市（鹿児島県）). `ambiguous` when a name alone fits several.
  */
-export function pickAgency<A extends NamedAgency>(typed: string, agencies: readonly A[]): { agency: A } | { ambiguous: A[] } | null {
-  const text = cleanText(typed).normalize("NFKC").replace(/\s+/g, "");
+export function pickAgency<A extends NamedAgency>(typed: string, given: readonly A[]): { agency: A } | { ambiguous: A[] } | null {
+  // The same agency found twice (by two searches) is one.
+  const agencies = [...new Map(given.map((a) => [a.id, a])).values()];
+  const fold = (t: string) => cleanText(t).normalize("NFKC").replace(/\s+/g, "");
+  const text = fold(typed);
   if (text === "") return null;
   const byId = agencies.find((a) => a.id === text);
   if (byId !== undefined) return { agency: byId };
-  const full = agencies.filter((a) => a.prefecture !== null && a.prefecture !== a.name && `${a.prefecture}${a.name}` === text);
+  // 鹿児島県日置市, or 日置市（鹿児島県） as the form shows a pre-filled agency.
+  const full = agencies.filter(
+    (a) => a.prefecture !== null && a.prefecture !== a.name && (fold(`${a.prefecture}${a.name}`) === text || fold(agencyLabel(a)) === text),
+  );
   if (full.length === 1 && full[0] !== undefined) return { agency: full[0] };
-  const named = agencies.filter((a) => a.name.normalize("NFKC").replace(/\s+/g, "") === text);
+  const named = agencies.filter((a) => fold(a.name) === text);
   if (named.length === 1 && named[0] !== undefined) return { agency: named[0] };
   if (named.length > 1) return { ambiguous: named };
   return null;

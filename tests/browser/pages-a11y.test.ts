@@ -83,6 +83,7 @@ describe("accessibility of the on-demand pages (axe, WCAG 2.2 AA; phone-sized)",
     ["/login/totp/enrol/", "staff"],
     ["/links/not-a-link/", "anonymous"],
     ["/verify/", "anonymous"],
+    ["/report/?agency=462161", "anonymous"],
   ] as const)("%s has no violations and 44 px targets", async (path, who) => {
     const page = await (contexts[who] as BrowserContext).newPage();
     await page.goto(`${base}${path}`);

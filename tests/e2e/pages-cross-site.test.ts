@@ -11,7 +11,7 @@ const attack = new URLSearchParams({
 }).toString();
 
 describe("cross-site form posts to pages", () => {
-  for (const path of ["/app/applications/new/", "/register/", "/desk/companies/", "/app/applications/some-id/"]) {
+  for (const path of ["/app/applications/new/", "/register/", "/desk/companies/", "/app/applications/some-id/", "/report/send/"]) {
     it(`refuses ${path} from another site, echoing nothing`, async () => {
       for (const headers of [
         { origin: "https://evil.example" },
