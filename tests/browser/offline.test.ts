@@ -38,6 +38,7 @@ describe("offline, after one visit", () => {
     ["/faq/", "よくある質問"],
     ["/guide/", "ガイド"],
     ["/map/", "マップ"],
+    ["/report/?agency=462161", "情報の訂正・追加"],
   ])("opens %s", async (path, heading) => {
     const res = await page.goto(`${base}${path}`);
     expect(res?.ok()).toBe(true);
