@@ -1,6 +1,6 @@
 // Reports kept on this device while there is no network, and sent when it returns. Small and
-// self-contained (no search data, no form): the report page loads it, and any page may load it to
-// send what is waiting (flushReports), e.g. on the `online` event or when a page opens online.
+// self-contained (no search data, no form, no zod): the report page loads it, and any page may load
+// it to send what is waiting: sendQueuedReports() at once when online, and on every `online` event.
 import type { ReportInput } from "../../edge/domain/report.ts";
 
 export const QUEUE_KEY = "denshi-hosho:report-queue:v1";
@@ -111,4 +111,16 @@ async function flushOnce(): Promise<FlushOutcome> {
   }
   outcome.left = queuedReports().length;
   return outcome;
+}
+
+/**
+ * Send what is waiting now (when online and something waits) and whenever the network returns;
+ * `onOutcome` hears what was sent or refused. For the report page, and for any page that loads it.
+ */
+export function sendQueuedReports(onOutcome: (outcome: FlushOutcome) => void = () => {}): void {
+  const run = () => {
+    if (navigator.onLine && queuedReports().length > 0) void flushReports().then(onOutcome);
+  };
+  addEventListener("online", run);
+  run();
 }

@@ -8,7 +8,7 @@ import { agencyLabel, cleanReport, type NamedAgency, pickAgency, REPORT_MESSAGES
 import { errorId, fieldId } from "../lib/form-errors.ts";
 import { waitText } from "../lib/format.ts";
 import { decodeSearchData, SEARCH_DATA_URL } from "../lib/search-format.ts";
-import { type FlushOutcome, flushReports, queueReport, sendReport } from "./report-queue.ts";
+import { type FlushOutcome, queueReport, sendQueuedReports, sendReport } from "./report-queue.ts";
 
 const FIELDS = ["agency", "message", "sourceUrl", "contact"] as const;
 type Field = (typeof FIELDS)[number];
@@ -108,11 +108,6 @@ function sayFlushed(outcome: FlushOutcome): void {
   if (parts.length > 0) say(parts.join(""), outcome.left > 0 ? "queued" : "sent");
 }
 
-async function flush(): Promise<void> {
-  if (!navigator.onLine) return;
-  sayFlushed(await flushReports());
-}
-
 const QUEUED = "オフラインのため端末に保存しました。通信が戻ったら自動で送信します";
 
 async function submit(): Promise<void> {
@@ -174,15 +169,20 @@ async function prefill(): Promise<void> {
 }
 
 if (form instanceof HTMLFormElement) {
+  let sending = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void submit();
+    // One report per press: a second press while the first is on its way does nothing.
+    if (sending) return;
+    sending = true;
+    void submit().finally(() => {
+      sending = false;
+    });
   });
   // A changed box is resolved again when sent; the form's own post (no script) must not carry the old id.
   input("agency")?.addEventListener("input", () => {
     if (agencyIdInput instanceof HTMLInputElement) agencyIdInput.value = "";
   });
   void prefill();
-  addEventListener("online", () => void flush());
-  void flush();
+  sendQueuedReports(sayFlushed);
 }
