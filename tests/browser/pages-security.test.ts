@@ -75,6 +75,8 @@ describe("on-demand pages", () => {
     ["/desk/companies/", "staff", 200],
     ["/login/totp/enrol/", "staff", 200],
     ["/logout/", "contractor", 200],
+    ["/report/send/?received=0123456789", "anonymous", 200],
+    ["/report/send/", "anonymous", 303],
   ] as const)("%s (%s) answers %i with the page headers, no-store and no inline script", async (path, who, status) => {
     const res = await get(path, who === "contractor" ? contractor : who === "staff" ? staff : "");
     expect(res.status).toBe(status);
