@@ -90,6 +90,31 @@ describe("the report form /report/", () => {
     expect(await page.evaluate((key) => localStorage.getItem(key), QUEUE_KEY)).toBeNull();
   });
 
+  it("sends what an earlier offline visit kept from any guide page opened online, and says so at the top", async () => {
+    const { page } = phone;
+    await page.goto(`${base}/faq/`);
+    await page.evaluate(
+      (key) =>
+        localStorage.setItem(
+          key,
+          JSON.stringify([
+            {
+              key: "kept-1",
+              report: { agencyId: "032069", message: "別のページで送られる報告です。" },
+              queuedAt: "2026-12-01T00:00:00.000Z",
+            },
+          ]),
+        ),
+      QUEUE_KEY,
+    );
+    await page.goto(`${base}/agencies/032069/`);
+    const top = page.locator("#offline-status");
+    await expect.poll(() => top.textContent(), { timeout: 15_000 }).toMatch(/^保存していた報告を送信しました（受付番号 [0-9A-Z]{10}）$/);
+    const id = /受付番号 ([0-9A-Z]{10})/.exec((await top.textContent()) ?? "")?.[1] ?? "";
+    expect(await storedReport(id)).toMatchObject({ agency_id: "032069", message: "別のページで送られる報告です。" });
+    expect(await page.evaluate((key) => localStorage.getItem(key), QUEUE_KEY)).toBeNull();
+  });
+
   it("sends what an earlier offline visit kept when the page opens online", async () => {
     const { page } = phone;
     await page.evaluate(
