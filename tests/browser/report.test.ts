@@ -91,28 +91,42 @@ describe("the report form /report/", () => {
   });
 
   it("sends what an earlier offline visit kept from any guide page opened online, and says so at the top", async () => {
-    const { page } = phone;
-    await page.goto(`${base}/faq/`);
-    await page.evaluate(
-      (key) =>
-        localStorage.setItem(
-          key,
-          JSON.stringify([
-            {
-              key: "kept-1",
-              report: { agencyId: "032069", message: "別のページで送られる報告です。" },
-              queuedAt: "2026-12-01T00:00:00.000Z",
-            },
-          ]),
-        ),
-      QUEUE_KEY,
-    );
-    await page.goto(`${base}/agencies/032069/`);
-    const top = page.locator("#offline-status");
-    await expect.poll(() => top.textContent(), { timeout: 15_000 }).toMatch(/^保存していた報告を送信しました（受付番号 [0-9A-Z]{10}）$/);
-    const id = /受付番号 ([0-9A-Z]{10})/.exec((await top.textContent()) ?? "")?.[1] ?? "";
-    expect(await storedReport(id)).toMatchObject({ agency_id: "032069", message: "別のページで送られる報告です。" });
-    expect(await page.evaluate((key) => localStorage.getItem(key), QUEUE_KEY)).toBeNull();
+    // A first visit in a fresh profile: the service worker installs meanwhile, and its progress must not hide the news.
+    const browser = phone.page.context().browser();
+    if (browser === null) throw new Error("no browser");
+    const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/faq/`);
+      await page.evaluate(
+        (key) =>
+          localStorage.setItem(
+            key,
+            JSON.stringify([
+              {
+                key: "kept-1",
+                report: { agencyId: "032069", message: "別のページで送られる報告です。" },
+                queuedAt: "2026-12-01T00:00:00.000Z",
+              },
+            ]),
+          ),
+        QUEUE_KEY,
+      );
+      await page.goto(`${base}/agencies/032069/`);
+      const top = page.locator("#offline-status");
+      const sent = /^保存していた報告を送信しました（受付番号 [0-9A-Z]{10}）$/;
+      await expect.poll(() => top.textContent(), { timeout: 15_000 }).toMatch(sent);
+      const id = /受付番号 ([0-9A-Z]{10})/.exec((await top.textContent()) ?? "")?.[1] ?? "";
+      expect(await storedReport(id)).toMatchObject({ agency_id: "032069", message: "別のページで送られる報告です。" });
+      expect(await page.evaluate((key) => localStorage.getItem(key), QUEUE_KEY)).toBeNull();
+      // Once the worker has stored the guide, the status still says what was sent.
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith("guide-")), null, { timeout: 60_000 });
+      await page.waitForTimeout(3000);
+      expect(await top.textContent()).toMatch(sent);
+    } finally {
+      await context.close();
+    }
   });
 
   it("sends what an earlier offline visit kept when the page opens online", async () => {
