@@ -72,11 +72,11 @@ export function packPages(paths: string[], size: (path: string) => number): Pack
   return packs;
 }
 
-/** A pack's file: `[path, html]` pairs, the pages' text exactly as built. */
-export async function writePacks(root: string, packs: Pack[]): Promise<number> {
+/** A pack's file: `[path, html]` pairs, the pages' text exactly as built (`html` gives a page's built text). */
+export async function writePacks(root: string, packs: Pack[], html: (path: string) => string): Promise<number> {
   let gzip = 0;
   for (const pack of packs) {
-    const pages = await Promise.all(pack.paths.map(async (p) => [p, await readFile(join(root, p, "index.html"), "utf8")]));
+    const pages = pack.paths.map((p) => [p, html(p)]);
     const json = JSON.stringify(pages);
     await writeFile(join(root, pack.url), json);
     gzip += gzipSync(json, { level: 9 }).length;
@@ -165,14 +165,19 @@ export function serviceWorker(): AstroIntegration {
         const core = paths.filter(isCore);
         const pages = paths.filter((p) => !isCore(p) && !offline.paths.has(p));
         const hash = createHash("sha256");
-        const sizes = new Map<string, number>();
+        const contents = new Map<string, Buffer>();
         for (const p of paths) {
           const content = await readFile(join(root, p.endsWith("/") ? `${p}index.html` : p));
-          sizes.set(p, content.length);
+          contents.set(p, content);
           hash.update(p).update(content);
         }
-        const packs = packPages(pages, (p) => sizes.get(p) ?? 0);
-        const packGzip = await writePacks(root, packs);
+        const packs = packPages(pages, (p) => contents.get(p)?.length ?? 0);
+        // Read once above for the version hash; the packs take the same bytes.
+        const packGzip = await writePacks(root, packs, (p) => {
+          const content = contents.get(p);
+          if (content === undefined) throw new Error(`packs: ${p} was not read`);
+          return content.toString("utf8");
+        });
         const template = await readFile(new URL("../sw/sw-template.js", import.meta.url), "utf8");
         const substitute = await inlineSubstitute();
         // Replacer functions: a string replacement would read "$&" and the like in the inlined code.
